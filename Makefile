@@ -1,0 +1,33 @@
+# The course's commands. `make lab` and `make test` are all a newcomer needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: env lab test demo release grade clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+env: $(STAMP)
+
+lab: env  ## open the student notebooks in JupyterLab
+	$(BIN)/jupyter lab --notebook-dir=release
+
+test: env  ## run the whole test suite
+	$(BIN)/python -m pytest
+
+demo: env  ## the instructor pipeline on bundled sample submissions, in build/demo
+	$(BIN)/python -m autograder demo --course-dir build/demo
+
+release: env  ## regenerate release/ from source/
+	$(BIN)/python -m autograder release
+
+grade: env  ## autograde every submission in submitted/, write feedback and export grades
+	$(BIN)/python -m autograder autograde && $(BIN)/python -m autograder feedback && $(BIN)/python -m autograder export
+
+clean:
+	rm -rf $(VENV) build

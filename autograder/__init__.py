@@ -1,0 +1,1 @@
+"""Staff-only tools of Backprop by Hand: reference solutions, mistakes catalogue, grading."""

@@ -1,0 +1,73 @@
+"""python -m autograder: the instructor's commands around nbgrader.
+
+  release     regenerate release/ from source/
+  validate    check that every source notebook passes all its tests
+  autograde   grade every submission in submitted/ (one row per student, whatever happens)
+  feedback    write feedback HTML for the graded submissions
+  export      write the grades to a CSV file
+  demo        all of the above on bundled sample submissions, in a fresh course folder
+"""
+import argparse
+import shutil
+from pathlib import Path
+
+from . import samples
+from .notebooks import REPO
+from .pipeline import Course, table
+
+
+def demo(root, assignments):
+    """Copy the course to root, add the sample submissions and run the whole pipeline there."""
+    root = Path(root)
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
+    shutil.copytree(REPO / "source", root / "source")
+    shutil.copy(REPO / "nbgrader_config.py", root)
+    course = Course(root)
+    print("== release")
+    course.release(assignments)
+    print("== sample submissions")
+    for aid in course.assignments(assignments):
+        roster = samples.build(root, aid)
+        for student, what in roster.items():
+            print(f"  {aid} {student}: {what}")
+        course.enrol(roster)
+    print("== autograde")
+    results = course.autograde(assignments)
+    print("== feedback")
+    course.feedback(assignments)
+    print("== grades")
+    print(table(results))
+    course.export(root / "exports" / "grades.csv", assignments)
+    return results
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["release", "validate", "autograde", "feedback", "export", "demo"])
+    parser.add_argument("--course-dir", default=None, help="course root (default: the repository; build/demo for demo)")
+    parser.add_argument("--assignment", action="append", help="only this assignment (repeatable)")
+    parser.add_argument("--student", action="append", help="autograde: only this student (repeatable)")
+    parser.add_argument("--to", default=None, help="export: the CSV file (default: exports/grades.csv)")
+    args = parser.parse_args(argv)
+    if args.command == "demo":
+        demo(args.course_dir or REPO / "build" / "demo", args.assignment)
+        return 0
+    course = Course(args.course_dir or REPO)
+    if args.command == "release":
+        course.release(args.assignment)
+    elif args.command == "validate":
+        return 1 if course.validate(args.assignment) else 0
+    elif args.command == "autograde":
+        print(table(course.autograde(args.assignment, args.student)))
+    elif args.command == "feedback":
+        course.feedback(args.assignment)
+    elif args.command == "export":
+        course.export(args.to or course.root / "exports" / "grades.csv", args.assignment)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,83 @@
+"""Reading course notebooks and building submissions from code, for the pipeline and the tests."""
+import json
+import re
+from pathlib import Path
+
+import nbformat
+
+ASSIGNMENTS = [
+    "01_perceptron_xor",
+    "02_computational_graphs",
+    "03_sigmoid_gates",
+    "04_pooling_backprop",
+    "05_conv_backprop",
+]
+REPO = Path(__file__).resolve().parent.parent
+_SOLUTION = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.M)
+
+
+class NotebookError(Exception):
+    """A notebook that cannot be read or is not a course notebook; the message says why in plain words."""
+
+
+def notebook_path(root, folder, assignment):
+    """Path of an assignment's notebook in source/, release/ or a submission folder."""
+    return Path(root) / folder / assignment / f"{assignment}.ipynb"
+
+
+def existing_assignments(root=REPO):
+    """The assignment ids that have a source notebook, in course order."""
+    return [a for a in ASSIGNMENTS if notebook_path(root, "source", a).exists()]
+
+
+def read_notebook(path):
+    """Read and validate a notebook, or raise NotebookError saying what is wrong with it."""
+    path = Path(path)
+    if not path.exists():
+        raise NotebookError(f"{path.name} is missing")
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise NotebookError(f"{path.name} is not a readable notebook (malformed JSON: {err})") from None
+    except Exception as err:  # nbformat raises several kinds for files that are JSON but no notebook
+        raise NotebookError(f"{path.name} is not a readable notebook ({type(err).__name__}: {err})") from None
+    try:
+        nbformat.validate(nb)
+    except nbformat.ValidationError as err:
+        raise NotebookError(f"{path.name} is not a valid notebook ({err.message})") from None
+    return nb
+
+
+def nbgrader_cells(nb, kind):
+    """Map grade_id -> cell for solution cells (kind='solution') or test cells (kind='grade')."""
+    cells = {}
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get(kind) and not (kind == "grade" and meta.get("solution")):
+            cells[meta["grade_id"]] = cell
+    return cells
+
+
+def solution_code(nb):
+    """Map graded function -> its complete solution source (markers removed) from a source notebook."""
+    return {gid: _SOLUTION.sub("", cell.source) for gid, cell in nbgrader_cells(nb, "solution").items()}
+
+
+def fill(nb, code):
+    """Return a copy of nb whose solution cells named in code (grade_id -> source) hold that code."""
+    nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+    for gid, cell in nbgrader_cells(nb, "solution").items():
+        if gid in code:
+            cell.source = code[gid]
+    return nb
+
+
+def points(nb):
+    """Map test cell grade_id -> points."""
+    return {gid: float(c.metadata.nbgrader["points"]) for gid, c in nbgrader_cells(nb, "grade").items()}
+
+
+def function_of(test_id, functions):
+    """The graded function a test cell's grade_id belongs to (its longest matching prefix)."""
+    owners = [f for f in functions if test_id.startswith(f + "_")]
+    return max(owners, key=len) if owners else None

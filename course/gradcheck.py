@@ -1,0 +1,187 @@
+"""Gradient checking that says how a gradient is wrong, not only that it is.
+
+The one error metric of the course is ``rel_error``:
+
+    rel_error(a, b) = max|a - b| / max(max|a|, max|b|, 1e-12)
+
+a normwise relative error. Unlike CS231n's entry-wise ``|a - b| / (|a| + |b|)`` it does not
+blow up on entries that are tiny in both arrays, and it is 0 only when the arrays are equal.
+
+Two ways to get the numbers to compare with:
+- ``check_gradient`` compares every entry with a five-point-stencil numerical gradient
+  (2 calls of f per entry pair; for small inputs);
+- ``check_directional`` compares directional derivatives ``v . grad`` with
+  ``(f(x + h v) - f(x - h v)) / 2h`` along a few random unit directions v (2 calls of f per
+  direction; for large inputs and slow loops).
+On failure both raise ``GradientError`` (an ``AssertionError``) whose message names the
+quantity, the error, the tolerance and a diagnosis from ``diagnose``; it never shows the
+expected numbers.
+"""
+import numpy as np
+
+TINY = 1e-12
+
+
+class GradientError(AssertionError):
+    """A checked quantity is not what it should be; the message says how."""
+
+
+def rel_error(actual, expected):
+    """Return max|a - e| / max(max|a|, max|e|, 1e-12) for arrays of one shape."""
+    a, e = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
+    scale = max(np.max(np.abs(a), initial=0.0), np.max(np.abs(e), initial=0.0), TINY)
+    return float(np.max(np.abs(a - e), initial=0.0) / scale)
+
+
+def _close(a, b, tol):
+    return rel_error(a, b) <= tol
+
+
+def _fraction(c):
+    """Write a scale factor the way a student would recognise it: 2, -1, 1/4, 0.37."""
+    for k in range(2, 65):
+        if abs(abs(c) * k - 1) < 1e-3:
+            return f"{'-' if c < 0 else ''}1/{k}"
+    return f"{c:.3g}" if abs(c - round(c)) > 1e-3 else f"{round(c)}"
+
+
+def _entries(mask, limit=6):
+    idx = [tuple(int(i) for i in ix) for ix in np.argwhere(mask)]
+    shown = ", ".join(str(ix[0] if len(ix) == 1 else ix) for ix in idx[:limit])
+    return shown + (f", ... ({len(idx)} in all)" if len(idx) > limit else "")
+
+
+def diagnose(actual, expected, tol=1e-6):
+    """Say in words how actual differs from expected, without showing expected's values."""
+    a, e = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
+    if a.shape != e.shape:
+        if a.shape == e.shape[::-1]:
+            return f"it has shape {a.shape}, the transpose of the expected shape {e.shape}."
+        return f"it has shape {a.shape}, but should have shape {e.shape}."
+    if not np.all(np.isfinite(a)):
+        return "it contains NaN or inf: look for an overflow or a division by zero."
+    if not np.any(a) and np.any(e):
+        return "it is zero everywhere: is the gradient computed and returned, not left at zeros?"
+    if _close(a, -e, tol):
+        return "it has the wrong sign."
+    c = float(np.sum(a * e) / max(np.sum(e * e), TINY))
+    if np.any(e) and _close(a, c * e, tol):
+        return (f"it is off by a constant factor of {_fraction(c)}: look for a missing or an "
+                f"extra factor (1/m, 1/N, 2, a local gradient).")
+    if e.ndim >= 2 and e.shape[-1] == e.shape[-2] > 1:
+        if _close(a, np.swapaxes(e, -1, -2), tol):
+            return "it is transposed."
+        if _close(a, e[..., ::-1, ::-1], tol):
+            return "it is rotated by 180 degrees: is a kernel flipped where it should not be, or not flipped where it should?"
+    if e.ndim >= 1 and e.shape[-1] > 1 and _close(a, e[..., ::-1], tol):
+        return "it is reversed along its last axis."
+    scale = max(np.max(np.abs(e)), TINY)
+    wrong = np.abs(a - e) > tol * scale
+    zero_here = wrong & (a == 0)
+    if np.all(zero_here[wrong]):
+        return f"it is zero in entries where it should not be: {_entries(zero_here)}."
+    extra = wrong & (e == 0)
+    if np.all(extra[wrong]):
+        return (f"it is non-zero in entries where the gradient is zero: {_entries(extra)} "
+                f"(is gradient sent where it does not flow?).")
+    return f"it is wrong in {int(wrong.sum())} of {a.size} entries: {_entries(wrong)}."
+
+
+def assert_close(name, actual, expected, tol, hint=""):
+    """Assert rel_error(actual, expected) <= tol; otherwise raise GradientError with a diagnosis.
+
+    Returns None, so that a test cell ending in a check shows no output (nbgrader would read a
+    number there as partial credit).
+    """
+    a, e = np.asarray(actual), np.asarray(expected)
+    if a.shape != e.shape or not np.all(np.isfinite(a.astype(float))):
+        raise GradientError(f"{name}: {diagnose(a, e)}{' ' + hint if hint else ''}")
+    err = rel_error(a, e)
+    if err > tol:
+        raise GradientError(f"{name}: relative error {err:.1e} exceeds the tolerance {tol:.0e}; "
+                            f"{diagnose(a, e, tol=max(tol, 1e-6))}{' ' + hint if hint else ''}")
+
+
+def five_point_gradient(f, x, h=1e-3):
+    """Numerical gradient of scalar f at x by the fourth-order five-point stencil.
+
+    x: float array of any shape, left unchanged; returns an array of x's shape.
+    The stencil's error is O(h^4), so the check is sharper than plain centred differences.
+    """
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        values = []
+        for step in (-2, -1, 1, 2):
+            shifted = x.copy()
+            shifted[index] += step * h
+            values.append(float(f(shifted)))
+        # Differences first: a function flat in x_i then gives exactly 0, not round-off noise.
+        grad[index] = (8 * (values[2] - values[1]) - (values[3] - values[0])) / (12 * h)
+    return grad
+
+
+def check_gradient(name, analytic, f, x, tol=1e-7, hint=""):
+    """Assert that analytic (x's shape) is the gradient of scalar f at x, entry by entry."""
+    assert_close(name, analytic, five_point_gradient(f, x), tol, hint)
+
+
+def check_directional(name, analytic, f, x, tol=1e-6, n_dirs=5, h=1e-5, seed=0, hint=""):
+    """Assert v . analytic == (f(x + h v) - f(x - h v)) / 2h along n_dirs random unit vectors v."""
+    x = np.asarray(x, dtype=float)
+    g = np.asarray(analytic, dtype=float)
+    if g.shape != x.shape:
+        raise GradientError(f"{name}: {diagnose(g, x)}")
+    rng = np.random.default_rng(seed)
+    dirs = [v / np.linalg.norm(v) for v in rng.standard_normal((n_dirs,) + x.shape)]
+    predicted = np.array([np.sum(v * g) for v in dirs])
+    measured = np.array([(f(x + h * v) - f(x - h * v)) / (2 * h) for v in dirs])
+    err = rel_error(predicted, measured)
+    if err <= tol:
+        return
+    c = float(np.sum(predicted * measured) / max(np.sum(measured ** 2), TINY))
+    if not np.any(predicted):
+        why = "it is zero in every direction tried."
+    elif _close(predicted, c * measured, 1e-5):
+        why = "it has the wrong sign." if abs(c + 1) < 1e-3 else f"it is off by a constant factor of {_fraction(c)}."
+    else:
+        why = "its directional derivatives disagree; check a small input entry by entry to see where."
+    raise GradientError(f"{name}: relative error {err:.1e} of {n_dirs} directional derivatives "
+                        f"exceeds the tolerance {tol:.0e}; {why}{' ' + hint if hint else ''}")
+
+
+def _as_tuple(value):
+    return value if isinstance(value, tuple) else (value,)
+
+
+def check_backward(forward, backward, inputs, names, params=(), tol=1e-7, directional=False, seed=0, hint=""):
+    """Check backward against numerical gradients of L = sum(dout * forward(*inputs, *params)).
+
+    inputs: the arrays to differentiate, in forward's argument order; names: their gradients'
+    names ("dx", "dw", ...) in backward's return order; hint ends every failure message. A forward returning several outputs
+    (a tuple) gets one upstream gradient each, passed to backward before the cache.
+    Also asserts that neither forward nor backward changes its arguments.
+    """
+    rng = np.random.default_rng(seed)
+    inputs = [np.array(v, dtype=float) for v in inputs]
+    saved = [v.copy() for v in inputs]
+    out, cache = forward(*inputs, *params)
+    douts = tuple(rng.standard_normal(np.shape(o)) for o in _as_tuple(out))
+    douts_saved = [d.copy() for d in douts]
+    grads = _as_tuple(backward(*douts, cache))
+    for v, s, what in [*zip(inputs, saved, names), *zip(douts, douts_saved, ["dout"] * len(douts))]:
+        if not np.array_equal(v, s):
+            raise GradientError(f"{what}: the {'upstream gradient' if what == 'dout' else 'input'} "
+                                f"was changed in place; work on copies.")
+    if len(grads) != len(names):
+        raise GradientError(f"backward returned {len(grads)} gradient(s); expected {len(names)} ({', '.join(names)}).")
+
+    def loss_of(i):
+        def loss(v):
+            args = inputs[:i] + [v] + inputs[i + 1:]
+            return sum(np.sum(d * o) for d, o in zip(douts, _as_tuple(forward(*args, *params)[0])))
+        return loss
+
+    check = check_directional if directional else check_gradient
+    for i, name in enumerate(names):
+        check(name, grads[i], loss_of(i), inputs[i], tol=tol, hint=hint)

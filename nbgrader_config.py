@@ -1,0 +1,27 @@
+"""nbgrader configuration: this folder is the course root."""
+import os
+import sys
+
+_ROOT = os.path.dirname(os.path.abspath(__file__))
+# The feedback preprocessor lives in the staff package beside this file.
+sys.path.insert(0, _ROOT)
+
+c = get_config()  # noqa: F821  (nbgrader provides get_config)
+
+c.CourseDirectory.root = _ROOT
+c.CourseDirectory.course_id = "backprop-by-hand"
+# Only notebooks and small data files travel from source/ to release/ and into submissions.
+c.CourseDirectory.include = ["*.ipynb", "*.npz", "*.csv"]
+
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.Execute.timeout = 60
+# A student who deleted a test cell is still graded on it: nbgrader puts the cell back.
+c.OverwriteCells.add_missing_cells = True
+
+# Feedback shows the student's notebook with the hidden tests removed and tracebacks cut down
+# to the error message, so neither hidden test code nor expected values reach students.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "autograder.feedback.HideHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

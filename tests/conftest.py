@@ -1,0 +1,30 @@
+"""Shared fixtures: course copies in temporary folders, graded once per session by real nbgrader."""
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from autograder.notebooks import REPO, existing_assignments
+
+ASSIGNMENTS = existing_assignments()
+
+
+def copy_course(root):
+    """A fresh course root at root with the repository's source notebooks and nbgrader config."""
+    root = Path(root)
+    shutil.copytree(REPO / "source", root / "source")
+    shutil.copy(REPO / "nbgrader_config.py", root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def demo_course(tmp_path_factory):
+    """The whole demo pipeline (release, samples, autograde, feedback, export) in a temporary folder."""
+    from autograder.__main__ import demo
+    root = tmp_path_factory.mktemp("demo") / "course"
+    start = time.perf_counter()
+    results = demo(root, None)
+    seconds = time.perf_counter() - start
+    print(f"\ndemo pipeline: {seconds:.1f} s for {len(results)} student rows")
+    return root, results

@@ -1,0 +1,130 @@
+"""Check the course's gradient checker: its metric, its verdicts and its diagnoses of planted bugs."""
+import numpy as np
+import pytest
+
+from course.gradcheck import (GradientError, assert_close, check_backward, check_directional,
+                              check_gradient, diagnose, five_point_gradient, rel_error)
+
+rng = np.random.default_rng(0)
+G = rng.standard_normal((4, 4)) + 0.1  # a generic "true gradient"
+
+
+def loss(x):
+    """A smooth scalar function whose gradient is G * cos(x) + 2x."""
+    return float(np.sum(G * np.sin(x) + x ** 2))
+
+
+def grad(x):
+    return G * np.cos(x) + 2 * x
+
+
+X = rng.standard_normal((4, 4))
+
+
+def test_rel_error_is_the_documented_normwise_metric():
+    """Check rel_error = max|a-b| / max(max|a|, max|b|) and its edge cases."""
+    a, b = np.array([1.0, -4.0]), np.array([1.5, -4.0])
+    assert rel_error(a, b) == pytest.approx(0.5 / 4.0)
+    assert rel_error(a, a) == 0.0
+    assert rel_error(np.zeros(3), np.zeros(3)) == 0.0
+    assert rel_error(np.array([1e-30]), np.array([2e-30])) < 1e-12  # tiny entries do not blow up
+    assert rel_error(3.0, -3.0) == pytest.approx(2.0)
+
+
+def test_five_point_gradient_is_accurate_and_leaves_x_alone():
+    """Check the stencil against a known gradient and that x is unchanged."""
+    x = X.copy()
+    assert rel_error(five_point_gradient(loss, x), grad(X)) < 1e-10
+    assert np.array_equal(x, X)
+
+
+def test_correct_gradients_pass_both_checks():
+    """Check that a right gradient passes entry-wise and directional checks."""
+    check_gradient("dx", grad(X), loss, X, tol=1e-9)
+    check_directional("dx", grad(X), loss, X, tol=1e-7)
+    assert check_gradient("dx", grad(X), loss, X) is None  # a test cell ending in a check shows nothing
+
+
+@pytest.mark.parametrize("planted, words", [
+    (lambda g: 2 * g, "constant factor of 2"),
+    (lambda g: g / 4, "constant factor of 1/4"),
+    (lambda g: -g, "wrong sign"),
+    (lambda g: g.T, "transposed"),
+    (lambda g: g[::-1, ::-1], "rotated by 180 degrees"),
+    (lambda g: np.zeros_like(g), "zero everywhere"),
+    (lambda g: np.where(np.arange(16).reshape(4, 4) % 5 == 0, 0.0, g), "zero in entries where it should not be: (0, 0), (1, 1)"),
+    (lambda g: g + np.where(np.arange(16).reshape(4, 4) == 6, 1.0, 0.0), "wrong in 1 of 16 entries: (1, 2)"),
+    (lambda g: g[:3], "shape (3, 4), but should have shape (4, 4)"),
+    (lambda g: g * np.nan, "NaN or inf"),
+])
+def test_check_gradient_diagnoses_planted_bugs(planted, words):
+    """Check that each planted bug fails with a message naming it, the error and the tolerance."""
+    with pytest.raises(GradientError) as caught:
+        check_gradient("dx", planted(grad(X)), loss, X, tol=1e-7, hint="HINT")
+    message = str(caught.value)
+    assert message.startswith("dx: ") and words in message and message.endswith("HINT")
+    if "shape" not in words and "NaN" not in words:
+        assert "exceeds the tolerance 1e-07" in message
+
+
+def test_diagnosis_of_gradient_sent_where_it_does_not_flow():
+    """Check the max-pooling bug: gradient copied into entries whose true gradient is zero."""
+    true = np.array([[0.0, 3.0], [0.0, 0.0]])
+    assert "non-zero in entries where the gradient is zero: (0, 0), (1, 0), (1, 1)" in diagnose(np.full((2, 2), 3.0), true)
+
+
+def test_diagnosis_never_shows_expected_values():
+    """Check that messages name entries, not the expected numbers."""
+    expected = np.array([[0.123456, 7.654321], [2.5, -9.75]])
+    wrong = expected.copy()
+    wrong[0, 1] = 0.0
+    with pytest.raises(GradientError) as caught:
+        assert_close("dw", wrong, expected, 1e-8)
+    assert all(text not in str(caught.value) for text in ["0.123", "7.65", "2.5", "9.75"])
+
+
+@pytest.mark.parametrize("factor, words", [(2.0, "factor of 2"), (-1.0, "wrong sign"), (0.0, "zero in every direction")])
+def test_directional_check_diagnoses_scale_and_sign(factor, words):
+    """Check that a directional check names a scale or sign error."""
+    big = rng.standard_normal((8, 9, 10))
+    with pytest.raises(GradientError) as caught:
+        check_directional("dx", factor * np.cos(big), lambda v: float(np.sum(np.sin(v))), big)
+    assert words in str(caught.value)
+
+
+def test_directional_check_catches_an_error_in_one_entry():
+    """Check that one wrong entry among 720 is caught by 5 random directions."""
+    big = rng.standard_normal((8, 9, 10))
+    wrong = np.cos(big)
+    wrong[3, 4, 5] += 1.0
+    with pytest.raises(GradientError, match="disagree"):
+        check_directional("dx", wrong, lambda v: float(np.sum(np.sin(v))), big)
+
+
+def _scale_forward(x, w):
+    return x * w, (x, w)
+
+
+def test_check_backward_passes_a_right_layer_and_fails_a_wrong_one():
+    """Check check_backward on an elementwise product layer, right and with swapped gradients."""
+    x, w = rng.standard_normal((2, 3, 4))
+    check_backward(_scale_forward, lambda d, c: (d * c[1], d * c[0]), [x, w], ["dx", "dw"])
+    check_backward(_scale_forward, lambda d, c: (d * c[1], d * c[0]), [x, w], ["dx", "dw"], directional=True)
+    with pytest.raises(GradientError, match="^dx: .*HINT$"):
+        check_backward(_scale_forward, lambda d, c: (d * c[0], d * c[1]), [x, w], ["dx", "dw"], hint="HINT")
+
+
+def test_check_backward_catches_changed_inputs():
+    """Check that a backward writing into dout is reported."""
+    def backward(dout, cache):
+        dout *= 2
+        return dout * cache[1] / 2, dout * cache[0] / 2
+    x, w = rng.standard_normal((2, 3))
+    with pytest.raises(GradientError, match="changed in place"):
+        check_backward(_scale_forward, backward, [x, w], ["dx", "dw"])
+
+
+def test_check_backward_counts_returned_gradients():
+    """Check that a backward returning too few gradients is reported plainly."""
+    with pytest.raises(GradientError, match="returned 1 gradient"):
+        check_backward(_scale_forward, lambda d, c: d * c[1], [np.ones(2), np.ones(2)], ["dx", "dw"])

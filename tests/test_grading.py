@@ -1,0 +1,141 @@
+"""Check grading through real nbgrader: the demo's sample submissions and the catalogue of mistakes."""
+import csv
+import time
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder import samples
+from autograder.mistakes import catalogue
+from autograder.notebooks import REPO, fill, function_of, nbgrader_cells, notebook_path, read_notebook, solution_code
+from autograder.pipeline import GRADED, NOT_GRADED, Course
+from conftest import ASSIGNMENTS, copy_course
+from test_release import hidden_lines
+
+
+def by_student(results, aid):
+    return {r.student: r for r in results if r.assignment == aid}
+
+
+def function_scores(root, aid, student):
+    """Map graded function -> (score, max_score) summed over its test cells, from the gradebook."""
+    nb = read_notebook(notebook_path(root, "release", aid))
+    functions = nbgrader_cells(nb, "solution")
+    scores = {}
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        for gid in nbgrader_cells(nb, "grade"):
+            grade = gb.find_grade(gid, aid, aid, student)
+            got, best = scores.get(function_of(gid, functions), (0.0, 0.0))
+            scores[function_of(gid, functions)] = (got + grade.score, best + grade.max_score)
+    return scores
+
+
+def failure_messages(root, aid, student, function):
+    """The error messages of the failing test cells of one function in an autograded notebook."""
+    nb = nbformat.read(notebook_path(root / "autograded" / student, "", aid), as_version=4)
+    functions = nbgrader_cells(nb, "solution")
+    return [f"{out.ename}: {out.evalue}" for gid, cell in nbgrader_cells(nb, "grade").items()
+            if function_of(gid, functions) == function for out in cell.outputs if out.output_type == "error"]
+
+
+@pytest.mark.parametrize("aid", ASSIGNMENTS)
+def test_samples_get_the_grades_they_deserve(demo_course, aid):
+    """Check each sample student's status, score and notes after the real nbgrader autograde."""
+    root, results = demo_course
+    rows = by_student(results, aid)
+    full = rows["ada"].max_score
+    assert full > 0 and rows["ada"].status == GRADED and rows["ada"].score == full and not rows["ada"].notes
+    brook = rows["brook"]
+    assert brook.status == GRADED and 0 < brook.score < full
+    scores = function_scores(root, aid, "brook")
+    for function in samples.expected_losses(aid):
+        assert scores[function][0] < scores[function][1], f"brook keeps all points on {function}"
+    eve = rows["eve"]
+    assert eve.status == GRADED and eve.score == full
+    assert any("was deleted" in n for n in eve.notes) and any("was edited" in n for n in eve.notes)
+    assert rows["gus"].status == GRADED and rows["gus"].score == 0
+    for student, words in [("cal", "malformed JSON"), ("dee", "(renamed?)"), ("hal", "no submission"),
+                           ("fay", "kernel died")]:
+        assert rows[student].status == NOT_GRADED and rows[student].score == 0, student
+        assert any(words in n for n in rows[student].notes), (student, rows[student].notes)
+
+
+def test_export_has_a_row_for_every_student_with_the_reason(demo_course):
+    """Check that the CSV export lists every student of every assignment, graded or not."""
+    root, results = demo_course
+    with open(root / "exports" / "grades.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == len(results) == 8 * len(ASSIGNMENTS)
+    for row in rows:
+        assert row["status"] in (GRADED, NOT_GRADED)
+        assert row["status"] == GRADED or row["notes"], row
+
+
+@pytest.mark.parametrize("aid", ASSIGNMENTS)
+def test_feedback_shows_results_but_no_hidden_tests(demo_course, aid):
+    """Check that every graded student's feedback exists and quotes no hidden test line or traceback."""
+    root, results = demo_course
+    hidden = hidden_lines(aid)
+    for student, row in by_student(results, aid).items():
+        html = root / "feedback" / student / aid / f"{aid}.html"
+        assert html.exists() == (row.status == GRADED), student
+        if html.exists():
+            text = html.read_text()
+            shown = [line for line in hidden if line in text or line.replace('"', "&quot;") in text]
+            assert not shown and "BEGIN HIDDEN TESTS" not in text, (student, shown[:3])
+            assert "Traceback" not in text and "----&gt;" not in text
+
+
+def test_rerun_after_a_submission_breaks_leaves_no_stale_grade(demo_course):
+    """Check that a student whose notebook became unreadable loses the earlier grade, not keeps it."""
+    root, _ = demo_course
+    aid = ASSIGNMENTS[0]
+    course = Course(root)
+    course.autograde([aid], ["ada"])
+    notebook_path(root / "submitted" / "ada", "", aid).write_text("{not json")
+    (result,) = course.autograde([aid], ["ada"])
+    assert result.status == NOT_GRADED and "malformed JSON" in result.notes[0]
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        assert all(s.student_id != "ada" for s in gb.find_assignment(aid).submissions)
+
+
+@pytest.fixture(scope="module")
+def graded_mistakes(tmp_path_factory):
+    """Every catalogued mistake as one student's otherwise correct submission, graded by nbgrader."""
+    root = copy_course(tmp_path_factory.mktemp("mistakes"))
+    course = Course(root)
+    course.release()
+    for aid in ASSIGNMENTS:
+        release = read_notebook(notebook_path(root, "release", aid))
+        code = solution_code(read_notebook(notebook_path(root, "source", aid)))
+        for m in catalogue(aid):
+            path = notebook_path(root / "submitted" / m.id, "", aid)
+            path.parent.mkdir(parents=True)
+            nbformat.write(fill(release, {**code, m.function: m.source}), path)
+    start = time.perf_counter()
+    results = course.autograde()
+    print(f"\nautograded {len(results)} mistake submissions in {time.perf_counter() - start:.1f} s")
+    return root, results
+
+
+@pytest.mark.parametrize("mistake", [m for a in ASSIGNMENTS for m in catalogue(a)], ids=lambda m: m.id)
+def test_each_typical_mistake_loses_points_and_is_named(graded_mistakes, mistake):
+    """Check that the mistake costs points on its own function and a failure message says what is wrong."""
+    root, results = graded_mistakes
+    row = by_student(results, mistake.assignment)[mistake.id]
+    assert row.status == GRADED, row.notes
+    got, best = function_scores(root, mistake.assignment, mistake.id)[mistake.function]
+    assert got < best, f"{mistake.id} keeps all {best:g} points"
+    messages = failure_messages(root, mistake.assignment, mistake.id, mistake.function)
+    assert any(mistake.says in m for m in messages), messages
+
+
+def test_every_graded_function_has_mistakes_in_the_catalogue():
+    """Check that the catalogue covers each assignment's backward passes and the mistakes are distinct."""
+    for aid in ASSIGNMENTS:
+        functions = set(nbgrader_cells(read_notebook(notebook_path(REPO, "source", aid)), "solution"))
+        covered = {m.function for m in catalogue(aid)}
+        assert covered <= functions
+        assert {f for f in functions if "backward" in f or f == "numerical_gradient"} <= covered
+        assert len({m.id for m in catalogue(aid)}) == len(catalogue(aid))

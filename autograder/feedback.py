@@ -1,5 +1,6 @@
 """Feedback that shows students their results but no hidden test code and no expected values."""
 from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
 
 BEGIN, END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 NOTE = "# (hidden tests ran here)"
@@ -21,6 +22,9 @@ def strip_hidden(source):
 
 class HideHiddenTests(Preprocessor):
     """Remove hidden tests from test cells and keep only the last line of each error."""
+
+    # nbgrader registers configured preprocessors without enabling them.
+    enabled = Bool(True)
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type == "code":

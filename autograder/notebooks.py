@@ -37,8 +37,9 @@ def read_notebook(path):
         raise NotebookError(f"{path.name} is missing")
     try:
         nb = nbformat.read(path, as_version=4)
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise NotebookError(f"{path.name} is not a readable notebook (malformed JSON: {err})") from None
+    except (json.JSONDecodeError, UnicodeDecodeError, nbformat.reader.NotJSONError) as err:
+        first = str(err).splitlines()[0][:120]
+        raise NotebookError(f"{path.name} is not a readable notebook (malformed JSON: {first})") from None
     except Exception as err:  # nbformat raises several kinds for files that are JSON but no notebook
         raise NotebookError(f"{path.name} is not a readable notebook ({type(err).__name__}: {err})") from None
     try:

@@ -8,6 +8,7 @@ import csv
 import json
 import logging
 import os
+import re
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -39,6 +40,16 @@ def _use_this_environment():
     bindir = os.path.dirname(sys.executable)
     if os.environ.get("PATH", "").split(os.pathsep)[0] != bindir:
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+
+
+def _why_nbgrader_failed(log):
+    """Plain words for why nbgrader gave up on a submission, read from its log."""
+    if "Kernel died" in log or "DeadKernelError" in log:
+        return "the kernel died while running the notebook (the code crashed it, or memory ran out)"
+    if "CellTimeoutError" in log or "Timeout waiting for execute reply" in log:
+        return "a cell ran past the time limit"
+    errors = [line.strip() for line in log.splitlines() if re.match(r"\s*\w+(\.\w+)*(Error|Exception): ", line)]
+    return "nbgrader could not grade it: " + (errors[0][:300] if errors else "see its log")
 
 
 def _say(message):
@@ -167,14 +178,8 @@ class Course:
             outcome = self.api.autograde(aid, student, force=True, create=True)
         except Exception as err:  # nbgrader failing on one student must not stop the class
             outcome = {"success": False, "error": f"{type(err).__name__}: {err}"}
-        log = (outcome.get("log") or "") + (outcome.get("error") or "")
-        if "Kernel died" in log or "DeadKernelError" in log:
-            notes.append("the kernel died while running the notebook (a crash, or memory ran out)")
-        if "CellTimeoutError" in log or "Timeout waiting for execute reply" in log:
-            notes.append("a cell ran past the time limit")
         if not outcome["success"]:
-            last = [line for line in log.strip().splitlines() if line.strip()][-1:] or ["unknown error"]
-            notes.append(f"nbgrader could not grade it: {last[0][:300]}")
+            notes.append(_why_nbgrader_failed((outcome.get("log") or "") + (outcome.get("error") or "")))
             self._forget(student, aid)
             return result
         with Gradebook(self.db_url) as gb:

@@ -96,8 +96,10 @@ def _wire(ax, points, r0, r1, value, grad):
     x, y, angle = x0 + t * ux, y0 + t * uy, math.degrees(math.atan2(uy, ux))
     for number, color, side, va in ((value, VALUE, 1, "bottom"), (grad, GRAD, -1, "top")):
         if number is not None:
+            # a white box keeps a number readable where another wire crosses it
             ax.text(x - side * GAP * uy, y + side * GAP * ux, _fmt(number), color=color, ha="center",
-                    va=va, fontsize=9, rotation=angle, rotation_mode="anchor", transform_rotates_text=True)
+                    va=va, fontsize=9, rotation=angle, rotation_mode="anchor", transform_rotates_text=True,
+                    bbox=dict(facecolor="white", edgecolor="none", pad=0.3), zorder=3)
 
 
 def draw_graph(nodes, values=None, grads=None, ax=None, title=None):
@@ -117,7 +119,7 @@ def draw_graph(nodes, values=None, grads=None, ax=None, title=None):
     values, grads = values or {}, grads or {}
     text = {n: n if label is None else label for n, (label, _) in nodes.items()}
     radius = {n: R if inputs else 0.0 for n, (_, inputs) in nodes.items()}
-    xs, ys = [x for x, _ in pos.values()], [y for _, y in pos.values()]
+    xs, ys = zip(*pos.values(), *(p for path in paths.values() for p in path))  # bends count too
     widest = max(len(text[n]) for n in nodes if not nodes[n][1])  # names printed left of the inputs
     xlim = (min(xs) - 0.15 - 0.08 * widest, max(xs) + STUB + 0.15 + 0.08 * max(map(len, outputs)))
     ylim = (min(ys) - 0.4, max(ys) + 0.4)

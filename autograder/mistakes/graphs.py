@@ -78,7 +78,7 @@ def copy_backward(dout1, dout2, cache):
     return (dout1 + dout2) / 2
 
 
-@mistake(A, "hard-coded-example", "hard-code")
+@mistake(A, "hard-coded-example", "hard-coded")
 def circuit_forward_backward(x, y, z):
     return -12.0, (-4.0, -4.0, 3.0)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import samples
 from .notebooks import REPO
-from .pipeline import Course, table
+from .pipeline import Course, copy_course, table
 
 
 def demo(root, assignments):
@@ -21,10 +21,7 @@ def demo(root, assignments):
     root = Path(root)
     if root.exists():
         shutil.rmtree(root)
-    root.mkdir(parents=True)
-    shutil.copytree(REPO / "source", root / "source")
-    shutil.copy(REPO / "nbgrader_config.py", root)
-    course = Course(root)
+    course = Course(copy_course(root))
     print("== release")
     course.release(assignments)
     print("== sample submissions")

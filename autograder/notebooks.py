@@ -36,10 +36,11 @@ def read_notebook(path):
     if not path.exists():
         raise NotebookError(f"{path.name} is missing")
     try:
+        json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise NotebookError(f"{path.name} is not a readable notebook (malformed JSON: {err})") from None
+    try:
         nb = nbformat.read(path, as_version=4)
-    except (json.JSONDecodeError, UnicodeDecodeError, nbformat.reader.NotJSONError) as err:
-        first = str(err).splitlines()[0][:120]
-        raise NotebookError(f"{path.name} is not a readable notebook (malformed JSON: {first})") from None
     except Exception as err:  # nbformat raises several kinds for files that are JSON but no notebook
         raise NotebookError(f"{path.name} is not a readable notebook ({type(err).__name__}: {err})") from None
     try:

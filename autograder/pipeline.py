@@ -9,14 +9,18 @@ import json
 import logging
 import os
 import re
+import shutil
 import sys
+import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from nbformat.warnings import MissingIDFieldWarning
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps.api import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.validator import Validator
+from sqlalchemy.exc import SAWarning
 from traitlets.config.loader import PyFileConfigLoader
 
 from .notebooks import NotebookError, existing_assignments, nbgrader_cells, notebook_path, read_notebook
@@ -54,6 +58,15 @@ def _why_nbgrader_failed(log):
 
 def _say(message):
     print(message, flush=True)
+
+
+def copy_course(root, repo=None):
+    """Make a fresh course root at root from the repository's source notebooks and nbgrader config."""
+    from .notebooks import REPO
+    repo, root = Path(repo or REPO), Path(root)
+    shutil.copytree(repo / "source", root / "source")
+    shutil.copy(repo / "nbgrader_config.py", root)
+    return root
 
 
 class Course:
@@ -175,7 +188,12 @@ class Course:
             self._forget(student, aid)
             return result
         try:
-            outcome = self.api.autograde(aid, student, force=True, create=True)
+            with warnings.catch_warnings():
+                # nbgrader 0.9's gradebook trips SQLAlchemy 2's autoflush warnings, and the cells it
+                # restores lack ids; the grades still land (the suite reads them back).
+                warnings.filterwarnings("ignore", category=SAWarning)
+                warnings.filterwarnings("ignore", category=MissingIDFieldWarning)
+                outcome = self.api.autograde(aid, student, force=True, create=True)
         except Exception as err:  # nbgrader failing on one student must not stop the class
             outcome = {"success": False, "error": f"{type(err).__name__}: {err}"}
         if not outcome["success"]:

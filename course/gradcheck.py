@@ -65,7 +65,7 @@ def diagnose(actual, expected, tol=1e-6):
     if _close(a, -e, tol):
         return "it has the wrong sign."
     c = float(np.sum(a * e) / max(np.sum(e * e), TINY))
-    if np.any(e) and _close(a, c * e, tol):
+    if a.size > 1 and np.any(e) and _close(a, c * e, tol):  # any two numbers differ by "a factor"
         return (f"it is off by a constant factor of {_fraction(c)}: look for a missing or an "
                 f"extra factor (1/m, 1/N, 2, a local gradient).")
     if e.ndim >= 2 and e.shape[-1] == e.shape[-2] > 1:

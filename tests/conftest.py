@@ -1,21 +1,11 @@
 """Shared fixtures: course copies in temporary folders, graded once per session by real nbgrader."""
-import shutil
 import time
-from pathlib import Path
 
 import pytest
 
-from autograder.notebooks import REPO, existing_assignments
+from autograder.notebooks import existing_assignments
 
 ASSIGNMENTS = existing_assignments()
-
-
-def copy_course(root):
-    """A fresh course root at root with the repository's source notebooks and nbgrader config."""
-    root = Path(root)
-    shutil.copytree(REPO / "source", root / "source")
-    shutil.copy(REPO / "nbgrader_config.py", root)
-    return root
 
 
 @pytest.fixture(scope="session")

@@ -73,6 +73,11 @@ def test_diagnosis_of_gradient_sent_where_it_does_not_flow():
     assert "non-zero in entries where the gradient is zero: (0, 0), (1, 0), (1, 1)" in diagnose(np.full((2, 2), 3.0), true)
 
 
+def test_a_single_number_gets_no_factor_diagnosis():
+    """Check that two scalars are not said to differ by a 'constant factor', which is always true."""
+    assert "factor" not in diagnose(3.0, -4.0) and "wrong sign" in diagnose(4.0, -4.0)
+
+
 def test_diagnosis_never_shows_expected_values():
     """Check that messages name entries, not the expected numbers."""
     expected = np.array([[0.123456, 7.654321], [2.5, -9.75]])

@@ -11,8 +11,8 @@ from nbgrader.api import Gradebook
 from autograder import samples
 from autograder.mistakes import catalogue
 from autograder.notebooks import REPO, fill, function_of, nbgrader_cells, notebook_path, read_notebook, solution_code
-from autograder.pipeline import GRADED, NOT_GRADED, Course
-from conftest import ASSIGNMENTS, copy_course
+from autograder.pipeline import GRADED, NOT_GRADED, Course, copy_course
+from conftest import ASSIGNMENTS
 from test_release import hidden_lines
 
 

@@ -10,8 +10,8 @@ import pytest
 import course
 from autograder import reference as ref
 from autograder.notebooks import REPO, nbgrader_cells, notebook_path, read_notebook
-from autograder.pipeline import Course
-from conftest import ASSIGNMENTS, copy_course
+from autograder.pipeline import Course, copy_course
+from conftest import ASSIGNMENTS
 from test_reference import SAMPLE_CALLS, _flat
 
 COURSE_FILES = sorted((REPO / "course").rglob("*.py"))

@@ -71,7 +71,7 @@ def test_source_notebook_solutions_agree_with_the_reference(aid):
 def _flat(value):
     if isinstance(value, tuple):
         return [leaf for item in value for leaf in _flat(item)]
-    return [] if value is None else [np.asarray(value, dtype=float)]
+    return [] if value is None or isinstance(value, dict) else [np.asarray(value, dtype=float)]
 
 
 def _calls_02():
@@ -84,4 +84,13 @@ def _calls_02():
                 ("numerical_gradient", (lambda v: np.sum(v ** 3), x.copy(), 1e-2))]  # h shows in the result
 
 
-SAMPLE_CALLS = {"02_computational_graphs": _calls_02}
+def _calls_04():
+    x = rng.integers(0, 4, (2, 3, 7, 6)).astype(float)  # ties included
+    param = {"pool_height": 3, "pool_width": 2, "stride": 2}
+    d = rng.standard_normal((2, 3, 3, 3))
+    yield from [("avg_pool_forward", (x, param)), ("avg_pool_backward", (d, (x.shape, param))),
+                ("max_pool_forward", (x, param)), ("max_pool_backward", (d, (x, param))),
+                ("kron_upsample", (d, 2, 3))]
+
+
+SAMPLE_CALLS = {"02_computational_graphs": _calls_02, "04_pooling_backprop": _calls_04}

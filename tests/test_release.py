@@ -37,14 +37,25 @@ def _lines_of(aid, marker):
     return set().union(*(_region_lines(c.source, f"### BEGIN {marker}", f"### END {marker}") for c in nb.cells))
 
 
+def public_lines(aid):
+    """Lines of the source notebook outside every solution and hidden region: students see them anyway."""
+    public = set()
+    for cell in read_notebook(notebook_path(REPO, "source", aid)).cells:
+        inside = False
+        for line in cell.source.splitlines():
+            inside = (inside or "### BEGIN " in line) and "### END " not in line
+            public |= set() if inside or "### END " in line else {line.strip()}
+    return public
+
+
 def hidden_lines(aid):
-    """The hidden test code of aid."""
-    return _lines_of(aid, "HIDDEN TESTS")
+    """The hidden test code of aid that appears nowhere in its visible part."""
+    return _lines_of(aid, "HIDDEN TESTS") - public_lines(aid)
 
 
 def secret_lines(aid):
     """Lines that must never reach a student: solution code and hidden test code of aid."""
-    return _lines_of(aid, "SOLUTION") | hidden_lines(aid)
+    return (_lines_of(aid, "SOLUTION") - public_lines(aid)) | hidden_lines(aid)
 
 
 def reference_lines():

@@ -42,3 +42,4 @@ def catalogue(assignment):
 
 
 from . import graphs  # noqa: E402,F401  registers its mistakes
+from . import pooling  # noqa: E402,F401

@@ -1,0 +1,104 @@
+"""An explorer of pooling: which inputs an output cell reads and where its gradient lands.
+
+It runs the student's own forward and backward functions; it computes no pooling itself.
+"""
+import os
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+from IPython.display import display
+
+SIZE = 6
+
+
+class PoolingExplorer(widgets.VBox):
+    """Sliders for window, stride and output cell; a picture of the window and of dx.
+
+    shown: what the picture shows now — 'window' (row, col, height, width) in the input,
+    'out' (the selected output's value), 'dx' (SIZE, SIZE) from a unit upstream gradient at the
+    selected cell, or 'message' when a function is not written yet.
+    """
+
+    def __init__(self, functions, seed=0):
+        self.functions = functions
+        # distinct values, so max pooling has no ties to confuse the picture
+        self.x = np.random.default_rng(seed).permutation(SIZE * SIZE).reshape(1, 1, SIZE, SIZE).astype(float)
+        slider = lambda name, value, low=1, high=4: widgets.IntSlider(value=value, min=low, max=high, description=name,
+                                                                       continuous_update=False)
+        self.controls = {"mode": widgets.ToggleButtons(options=["average", "max"], description="pooling"),
+                         "pool_height": slider("pool height", 2), "pool_width": slider("pool width", 2),
+                         "stride": slider("stride", 1), "row": slider("out row", 0, 0, 4), "col": slider("out col", 0, 0, 4)}
+        self.picture = widgets.Output()
+        self.figure, self.axes = plt.subplots(1, 2, figsize=(8, 3.8))
+        plt.close(self.figure)  # shown through the Output widget only, not again by the inline backend
+        self.shown, self._busy = {}, False
+        for control in self.controls.values():
+            control.observe(lambda change: self.update(), names="value")
+        super().__init__([widgets.HBox([widgets.VBox(list(self.controls.values())[:4]),
+                                        widgets.VBox(list(self.controls.values())[4:])]), self.picture])
+        self.update()
+
+    def _param(self):
+        c = self.controls
+        return {"pool_height": c["pool_height"].value, "pool_width": c["pool_width"].value, "stride": c["stride"].value}
+
+    def compute(self):
+        """Work out what to show from the controls, with the student's functions."""
+        p = self._param()
+        ho, wo = 1 + (SIZE - p["pool_height"]) // p["stride"], 1 + (SIZE - p["pool_width"]) // p["stride"]
+        # an output cell that no longer exists moves to the last one
+        self.controls["row"].max, self.controls["col"].max = ho - 1, wo - 1
+        i, j = self.controls["row"].value, self.controls["col"].value
+        forward, backward = self.functions[self.controls["mode"].value]
+        shown = {"window": (i * p["stride"], j * p["stride"], p["pool_height"], p["pool_width"])}
+        try:
+            out, cache = forward(self.x, p)
+            dout = np.zeros_like(out)
+            dout[0, 0, i, j] = 1.0
+            shown.update(out=float(out[0, 0, i, j]), dx=np.asarray(backward(dout, cache))[0, 0])
+        except NotImplementedError:
+            shown["message"] = f"write {forward.__name__} and {backward.__name__} to see the gradient"
+        return shown
+
+    def update(self):
+        if self._busy:  # clamping the output-cell sliders in compute() fires their observers again
+            return
+        self._busy = True
+        try:
+            self.shown = self.compute()
+            self._draw()
+        finally:
+            self._busy = False
+
+    def _draw(self):
+        left, right = self.axes
+        for ax in self.axes:
+            ax.clear()
+            ax.set_xticks([])
+            ax.set_yticks([])
+        left.imshow(self.x[0, 0], cmap="Greys", alpha=0.25)
+        for (r, c), v in np.ndenumerate(self.x[0, 0]):
+            left.text(c, r, f"{v:g}", ha="center", va="center", fontsize=9)
+        r0, c0, h, w = self.shown["window"]
+        left.add_patch(plt.Rectangle((c0 - 0.5, r0 - 0.5), w, h, fill=False, edgecolor="tab:blue", lw=3))
+        left.set_title("input: the window the output reads" + (f"\nout = {self.shown['out']:g}" if "out" in self.shown else ""))
+        if "dx" in self.shown:
+            dx = self.shown["dx"]
+            right.imshow(dx, cmap="Reds", vmin=0, vmax=max(float(np.abs(dx).max()), 1e-12))
+            for (r, c), v in np.ndenumerate(dx):
+                if v:
+                    right.text(c, r, f"{v:.3g}", ha="center", va="center", fontsize=9)
+            right.set_title("dx for a unit gradient at that output")
+        else:
+            right.text(0.5, 0.5, self.shown["message"], ha="center", va="center", wrap=True, transform=right.transAxes)
+        with self.picture:
+            self.picture.clear_output(wait=True)
+            display(self.figure)
+
+
+def pooling_explorer(avg_forward, avg_backward, max_forward, max_backward, seed=0):
+    """Show the pooling explorer for the student's four pooling functions (nothing while autograding)."""
+    if os.environ.get("NBGRADER_EXECUTION"):
+        return None
+    return PoolingExplorer({"average": (avg_forward, avg_backward), "max": (max_forward, max_backward)}, seed)

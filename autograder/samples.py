@@ -37,7 +37,7 @@ def build(root, aid):
         path.write_text(text if text is not None else nbformat.writes(nb))
 
     write("ada", fill(release, code))
-    write("brook", fill(release, {**code, **{f: m.source for f, m in _mistake_code(aid).items()}}))
+    write("brook", fill(release, {**code, **{f: m.code(code) for f, m in _mistake_code(aid).items()}}))
     write("cal", text=nbformat.writes(fill(release, code))[:-400])
     write("dee", fill(release, code), name=f"{aid} (1).ipynb")
     edited = fill(release, code)

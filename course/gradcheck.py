@@ -17,6 +17,8 @@ On failure both raise ``GradientError`` (an ``AssertionError``) whose message na
 quantity, the error, the tolerance and a diagnosis from ``diagnose``; it never shows the
 expected numbers.
 """
+from contextlib import contextmanager
+
 import numpy as np
 
 TINY = 1e-12
@@ -24,6 +26,17 @@ TINY = 1e-12
 
 class GradientError(AssertionError):
     """A checked quantity is not what it should be; the message says how."""
+
+
+@contextmanager
+def explained(hint):
+    """Re-raise an error from the code inside (a shape clash deep in NumPy, say) as a GradientError ending in hint."""
+    try:
+        yield
+    except (GradientError, NotImplementedError):
+        raise
+    except Exception as err:
+        raise GradientError(f"{type(err).__name__}: {err}; {hint}") from None
 
 
 def rel_error(actual, expected):
@@ -165,10 +178,11 @@ def check_backward(forward, backward, inputs, names, params=(), tol=1e-7, direct
     rng = np.random.default_rng(seed)
     inputs = [np.array(v, dtype=float) for v in inputs]
     saved = [v.copy() for v in inputs]
-    out, cache = forward(*inputs, *params)
-    douts = tuple(rng.standard_normal(np.shape(o)) for o in _as_tuple(out))
-    douts_saved = [d.copy() for d in douts]
-    grads = _as_tuple(backward(*douts, cache))
+    with explained(hint):
+        out, cache = forward(*inputs, *params)
+        douts = tuple(rng.standard_normal(np.shape(o)) for o in _as_tuple(out))
+        douts_saved = [d.copy() for d in douts]
+        grads = _as_tuple(backward(*douts, cache))
     for v, s, what in [*zip(inputs, saved, names), *zip(douts, douts_saved, ["dout"] * len(douts))]:
         if not np.array_equal(v, s):
             raise GradientError(f"{what}: the {'upstream gradient' if what == 'dout' else 'input'} "

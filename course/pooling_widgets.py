@@ -85,7 +85,8 @@ class PoolingExplorer(widgets.VBox):
         left.set_title("input: the window the output reads" + (f"\nout = {self.shown['out']:g}" if "out" in self.shown else ""))
         if "dx" in self.shown:
             dx = self.shown["dx"]
-            right.imshow(dx, cmap="Reds", vmin=0, vmax=max(float(np.abs(dx).max()), 1e-12))
+            # the colour scale tops out above the largest value, so black numbers stay readable
+            right.imshow(dx, cmap="Reds", vmin=0, vmax=2 * max(float(np.abs(dx).max()), 1e-12))
             for (r, c), v in np.ndenumerate(dx):
                 if v:
                     right.text(c, r, f"{v:.3g}", ha="center", va="center", fontsize=9)

@@ -133,3 +133,17 @@ def test_check_backward_counts_returned_gradients():
     """Check that a backward returning too few gradients is reported plainly."""
     with pytest.raises(GradientError, match="returned 1 gradient"):
         check_backward(_scale_forward, lambda d, c: d * c[1], [np.ones(2), np.ones(2)], ["dx", "dw"])
+
+
+def test_errors_deep_in_a_backward_come_out_with_the_hint():
+    """Check that a NumPy shape clash inside a backward becomes a GradientError ending in the hint."""
+    def backward(dout, cache):
+        return dout + np.ones(7), dout
+    with pytest.raises(GradientError, match="^ValueError: operands could not be broadcast.*; HINT$"):
+        check_backward(_scale_forward, backward, [np.ones(3), np.ones(3)], ["dx", "dw"], hint="HINT")
+    with pytest.raises(NotImplementedError):
+        check_backward(_scale_forward, _stub, [np.ones(3), np.ones(3)], ["dx", "dw"])
+
+
+def _stub(dout, cache):
+    raise NotImplementedError()

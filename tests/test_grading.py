@@ -114,7 +114,7 @@ def graded_mistakes(tmp_path_factory):
         for m in catalogue(aid):
             path = notebook_path(root / "submitted" / m.id, "", aid)
             path.parent.mkdir(parents=True)
-            nbformat.write(fill(release, {**code, m.function: m.source}), path)
+            nbformat.write(fill(release, {**code, m.function: m.code(code)}), path)
     start = time.perf_counter()
     results = course.autograde()
     print(f"\nautograded {len(results)} mistake submissions in {time.perf_counter() - start:.1f} s")

@@ -93,4 +93,13 @@ def _calls_04():
                 ("kron_upsample", (d, 2, 3))]
 
 
-SAMPLE_CALLS = {"02_computational_graphs": _calls_02, "04_pooling_backprop": _calls_04}
+def _calls_05():
+    x, w, b = rng.standard_normal((2, 3, 7, 6)), rng.standard_normal((4, 3, 3, 2)), rng.standard_normal(4)
+    param = {"stride": 2, "pad": 1}
+    d = rng.standard_normal((2, 4, 4, 4))
+    yield from [("corr2d", (x[0, 0], w[0, 0])), ("corr2d_backward", (d[0, 0, :5, :5][:5, :5], x[0, 0, :6, :6], w[0, 0, :2, :2])),
+                ("conv_forward_naive", (x, w, b, param)), ("conv_backward_naive", (d, (x, w, b, param))),
+                ("conv_backward_flip", (d, (x, w, b, param)))]
+
+
+SAMPLE_CALLS = {"02_computational_graphs": _calls_02, "04_pooling_backprop": _calls_04, "05_conv_backprop": _calls_05}

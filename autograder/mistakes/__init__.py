@@ -1,9 +1,10 @@
 """The catalogue of typical mistakes: wrong implementations that students really write.
 
-Each mistake is a complete graded function, registered with ``@mistake``. The suite puts it in
-place of the reference solution, grades the notebook with nbgrader, and proves that the function
-loses points and that a failure message contains ``says`` (what is likely wrong).
-Mistakes use the source notebook's cache layout, since they run beside its other solutions.
+A mistake is either a complete graded function registered with ``@mistake``, or a ``mutation``:
+the source notebook's own solution with a few exact edits (an ``=`` for a ``+=``, a dropped
+flip). The suite puts it in place of the solution, grades the notebook with nbgrader, and proves
+that the function loses points and that a failure message contains ``says`` (what is likely
+wrong). Mistakes use the source notebook's cache layout, since they run beside its other solutions.
 """
 import inspect
 import textwrap
@@ -16,11 +17,23 @@ class Mistake:
     function: str
     name: str
     says: str
-    source: str
+    source: str = None
+    edits: tuple = ()
 
     @property
     def id(self):
         return f"{self.function}-{self.name}"
+
+    def code(self, solutions):
+        """The wrong function's source, given the source notebook's solutions (grade_id -> source)."""
+        if self.source is not None:
+            return self.source
+        code = solutions[self.function]
+        for old, new in self.edits:
+            if code.count(old) != 1:
+                raise ValueError(f"mistake {self.id}: {old!r} is not exactly once in the solution any more")
+            code = code.replace(old, new)
+        return code
 
 
 CATALOGUE = []
@@ -36,6 +49,11 @@ def mistake(assignment, name, says):
     return register
 
 
+def mutation(assignment, function, name, says, *edits):
+    """Register a mistake made from the source solution of function by exact (old, new) edits."""
+    CATALOGUE.append(Mistake(assignment, function, name, says, edits=edits))
+
+
 def catalogue(assignment):
     """The mistakes of one assignment."""
     return [m for m in CATALOGUE if m.assignment == assignment]
@@ -43,3 +61,4 @@ def catalogue(assignment):
 
 from . import graphs  # noqa: E402,F401  registers its mistakes
 from . import pooling  # noqa: E402,F401
+from . import conv  # noqa: E402,F401

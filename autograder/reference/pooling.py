@@ -2,11 +2,10 @@
 
 x: (N, C, H, W); pool_param = {'pool_height', 'pool_width', 'stride'}; no padding;
 out: (N, C, H_out, W_out) with H_out = 1 + (H - pool_height) // stride. Windows may overlap.
-The backward passes loop only over the pool_height * pool_width offsets inside a window, each
-step touching every window at once through a strided slice.
+Every pass loops only over the pool_height * pool_width offsets inside a window, each step
+touching every window at once through a strided slice.
 """
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 
 def _geometry(x, pool_param):
@@ -15,10 +14,15 @@ def _geometry(x, pool_param):
     return ph, pw, s, ho, wo
 
 
-def _windows(x, pool_param):
-    """Every pooling window as a view: (N, C, H_out, W_out, pool_height, pool_width)."""
+def _offsets(x, pool_param):
+    """Yield (i, j, view): for each offset (i, j) inside a window, that entry of every window.
+
+    view: (N, C, H_out, W_out), a strided slice of x.
+    """
     ph, pw, s, ho, wo = _geometry(x, pool_param)
-    return sliding_window_view(x, (ph, pw), axis=(2, 3))[:, :, ::s, ::s][:, :, :ho, :wo]
+    for i in range(ph):
+        for j in range(pw):
+            yield i, j, x[:, :, i:i + s * (ho - 1) + 1:s, j:j + s * (wo - 1) + 1:s]
 
 
 def _scatter(dout, per_offset, x_shape, pool_param):
@@ -34,7 +38,8 @@ def _scatter(dout, per_offset, x_shape, pool_param):
 
 def avg_pool_forward(x, pool_param):
     """out (N, C, H_out, W_out): each window's mean; cache = (x.shape, pool_param)."""
-    return _windows(x, pool_param).mean(axis=(-2, -1)), (x.shape, pool_param)
+    m = pool_param["pool_height"] * pool_param["pool_width"]
+    return sum(view for _, _, view in _offsets(x, pool_param)) / m, (x.shape, pool_param)
 
 
 def avg_pool_backward(dout, cache):
@@ -44,18 +49,30 @@ def avg_pool_backward(dout, cache):
     return _scatter(dout, lambda i, j: 1.0 / m, x_shape, pool_param)
 
 
+def _first_max(x, pool_param):
+    """(out, where): each window's maximum and the row-major index in the window of its first occurrence."""
+    out = where = None
+    for i, j, view in _offsets(x, pool_param):
+        if out is None:
+            out, where = view.copy(), np.zeros(view.shape, dtype=np.intp)
+            continue
+        better = view > out  # strictly greater: an equal value later in the window does not win
+        np.copyto(out, view, where=better)
+        where[better] = i * pool_param["pool_width"] + j
+    return out, where
+
+
 def max_pool_forward(x, pool_param):
     """out (N, C, H_out, W_out): each window's maximum; cache = (x, pool_param)."""
-    return _windows(x, pool_param).max(axis=(-2, -1)), (x, pool_param)
+    return _first_max(x, pool_param)[0], (x, pool_param)
 
 
 def max_pool_backward(dout, cache):
     """dx (N, C, H, W): dout routed to each window's first maximum in row-major order."""
     x, pool_param = cache
-    windows = _windows(x, pool_param)
-    first = windows.reshape(windows.shape[:4] + (-1,)).argmax(axis=-1)  # argmax keeps the first tie
+    where = _first_max(x, pool_param)[1]
     pw = pool_param["pool_width"]
-    return _scatter(dout, lambda i, j: first == i * pw + j, x.shape, pool_param)
+    return _scatter(dout, lambda i, j: where == i * pw + j, x.shape, pool_param)
 
 
 def kron_upsample(d, pool_height, pool_width):

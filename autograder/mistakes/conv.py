@@ -1,0 +1,75 @@
+"""Typical mistakes in 05_conv_backprop (source cache: (x, w, b, conv_param))."""
+# ruff: noqa: F811  each mistake redefines the graded function it replaces
+import numpy as np
+
+from . import mistake, mutation
+
+A = "05_conv_backprop"
+
+
+@mistake(A, "kernel-not-flipped", "rotated by 180 degrees")
+def corr2d_backward(dout, x, k):
+    kh, kw = k.shape
+    padded = np.pad(dout, ((kh - 1, kh - 1), (kw - 1, kw - 1)))
+    return corr2d(padded, k), corr2d(x, dout)
+
+
+@mistake(A, "dk-swapped", "x correlated with dout")
+def corr2d_backward(dout, x, k):
+    kh, kw = k.shape
+    padded = np.pad(dout, ((kh - 1, kh - 1), (kw - 1, kw - 1)))
+    return corr2d(padded, k[::-1, ::-1]), corr2d(dout, x)
+
+
+@mistake(A, "dk-transposed", "x correlated with dout")
+def corr2d_backward(dout, x, k):
+    kh, kw = k.shape
+    padded = np.pad(dout, ((kh - 1, kh - 1), (kw - 1, kw - 1)))
+    return corr2d(padded, k[::-1, ::-1]), corr2d(x, dout).T
+
+
+@mistake(A, "kernel-flipped", "without flipping k")
+def corr2d(x, k):
+    kh, kw = k.shape
+    out = np.zeros((x.shape[0] - kh + 1, x.shape[1] - kw + 1))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = np.sum(x[i:i + kh, j:j + kw] * k[::-1, ::-1])
+    return out
+
+
+@mistake(A, "bias-missing", "b[f]")
+def conv_forward_naive(x, w, b, conv_param):
+    s, pad = conv_param["stride"], conv_param["pad"]
+    N, C, H, W = x.shape
+    F, _, HH, WW = w.shape
+    H_out, W_out = 1 + (H + 2 * pad - HH) // s, 1 + (W + 2 * pad - WW) // s
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    out = np.zeros((N, F, H_out, W_out))
+    for n in range(N):
+        for f in range(F):
+            for i in range(H_out):
+                for j in range(W_out):
+                    out[n, f, i, j] = np.sum(x_pad[n, :, i * s:i * s + HH, j * s:j * s + WW] * w[f])
+    return out, (x, w, b, conv_param)
+
+
+NAIVE, FLIP = "conv_backward_naive", "conv_backward_flip"
+mutation(A, NAIVE, "assign-not-add", "+=", ("dx_pad[window] += w[f]", "dx_pad[window] = w[f]"))
+mutation(A, NAIVE, "pad-minus-pad", "pad:pad + H",
+         ("dx_pad[:, :, pad:pad + H, pad:pad + W]", "dx_pad[:, :, pad:-pad, pad:-pad]"))
+mutation(A, NAIVE, "stride-ignored", "stride",
+         ("slice(i * s, i * s + HH), slice(j * s, j * s + WW)", "slice(i, i + HH), slice(j, j + WW)"))
+mutation(A, NAIVE, "db-one-image", "sum db over the batch", ("db[f] += dout[n, f, i, j]", "db[f] = dout[n, f].sum()"))
+mutation(A, NAIVE, "dw-from-dx", "dw[f] += x_window * dout",
+         ("dw[f] += x_pad[window] * dout[n, f, i, j]", "dw[f] += dx_pad[window] * dout[n, f, i, j]"))
+mutation(A, FLIP, "kernel-not-flipped", "rotated by 180 degrees", ("w_rot = w[:, :, ::-1, ::-1]", "w_rot = w"))
+mutation(A, FLIP, "no-dilation", "dilate", ("d_dil[:, :, ::s, ::s] = dout", "d_dil[:, :, :dout.shape[2], :dout.shape[3]] = dout"))
+mutation(A, FLIP, "dilation-by-stride", "dilate",
+         ("d_dil = np.zeros((N, F, s * (dout.shape[2] - 1) + 1, s * (dout.shape[3] - 1) + 1))",
+          "d_dil = np.zeros((N, F, (s + 1) * (dout.shape[2] - 1) + 1, (s + 1) * (dout.shape[3] - 1) + 1))"),
+         ("d_dil[:, :, ::s, ::s] = dout", "d_dil[:, :, ::s + 1, ::s + 1] = dout"))
+mutation(A, FLIP, "pad-minus-pad", "pad:pad + H",
+         ("dx_pad[:, :, pad:pad + H, pad:pad + W]", "dx_pad[:, :, pad:-pad, pad:-pad]"))
+mutation(A, FLIP, "assign-not-add", "+=",
+         ("dx_pad[:, :, :Hd + HH - 1, :Wd + WW - 1] += np.einsum(", "dx_pad[:, :, :Hd + HH - 1, :Wd + WW - 1] = np.einsum("))

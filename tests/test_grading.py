@@ -142,3 +142,6 @@ def test_every_graded_function_has_mistakes_in_the_catalogue():
         assert {f for f in functions if "backward" in f or f == "numerical_gradient"} <= covered
         assert len({m.id for m in catalogue(aid)}) == len(catalogue(aid))
         assert all(re.fullmatch(r"[a-z0-9_-]+", m.id) for m in catalogue(aid)), "ids name student folders"
+        solutions = solution_code(read_notebook(notebook_path(REPO, "source", aid)))
+        for m in catalogue(aid):
+            assert m.code(solutions) != solutions[m.function], f"{m.id} changes nothing"

@@ -1,0 +1,83 @@
+"""Benchmark convolution forward + backward: the notebook's loops and flip form, im2col, PyTorch.
+
+    .venv/bin/python benchmarks/conv.py
+
+Times are the best of several runs; ratios are over PyTorch CPU float64 (2 threads) when it is
+installed (`pip install torch==2.13.0`), else over the im2col reference. The naive loops are
+timed on one image of the batch and scaled by N, since a full batch takes minutes.
+"""
+import sys
+import timeit
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from autograder.notebooks import REPO, notebook_path, read_notebook, solution_code  # noqa: E402
+from autograder.reference.im2col import conv_backward_fast, conv_forward_fast  # noqa: E402
+
+try:
+    import torch
+    import torch.nn.functional as F
+    torch.set_num_threads(2)
+except ImportError:
+    torch = None
+
+
+def notebook_functions():
+    namespace = {"np": np}
+    for source in solution_code(read_notebook(notebook_path(REPO, "source", "05_conv_backprop"))).values():
+        exec(source, namespace)
+    return namespace
+
+
+def best(fn, budget=1.0, repeat=5):
+    once = timeit.timeit(fn, number=1)
+    if once > budget:
+        return once
+    number = max(1, int(budget / 5 / once))
+    return min(timeit.repeat(fn, number=number, repeat=repeat)) / number
+
+
+def main():
+    nb = notebook_functions()
+    rng = np.random.default_rng(0)
+    cases = [("course-sized", (4, 3, 16, 16), (8, 3, 3), 1, 1), ("target", (32, 16, 32, 32), (32, 3, 3), 1, 1),
+             ("strided", (32, 16, 32, 32), (32, 3, 3), 2, 1)]
+    base = "torch" if torch is not None else "im2col"
+    print(f"{'case':13} {'x':18} {'w':15} {'s/p':4} {'im2col':>9} {'naive':>9} {'flip':>9} {'im2col':>9}   ratios over {base}")
+    for name, shape, (f, hh, ww), s, p in cases:
+        x, w, b = rng.standard_normal(shape), rng.standard_normal((f, shape[1], hh, ww)), rng.standard_normal(f)
+        param = {"stride": s, "pad": p}
+        out, cache = conv_forward_fast(x, w, b, param)
+        dout = rng.standard_normal(out.shape)
+
+        def fast():
+            return conv_backward_fast(dout, conv_forward_fast(x, w, b, param)[1])
+
+        def flip():
+            return nb["conv_backward_flip"](dout, nb["conv_forward_naive"](x, w, b, param)[1])
+
+        def naive_one():
+            return nb["conv_backward_naive"](dout[:1], nb["conv_forward_naive"](x[:1], w, b, param)[1])
+
+        expected = fast()
+        for got, want in zip(flip(), expected):
+            assert np.allclose(got, want)
+        t_fast, t_flip = best(fast), best(flip)
+        t_naive = best(naive_one, budget=0.1, repeat=1) * shape[0]
+        t_base = t_fast
+        if torch is not None:
+            def th():
+                xt, wt, bt = (torch.from_numpy(a).requires_grad_() for a in (x, w, b))
+                F.conv2d(xt, wt, bt, stride=s, padding=p).backward(torch.from_numpy(dout))
+                return xt.grad, wt.grad, bt.grad
+            for got, want in zip(th(), expected):
+                assert np.allclose(got.numpy(), want)
+            t_base = best(th)
+        print(f"{name:13} {str(shape):18} {str(w.shape):15} {s}/{p}  {t_fast * 1e3:7.1f}ms "
+              f"{t_naive / t_base:9.1f} {t_flip / t_base:9.2f} {t_fast / t_base:9.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -93,6 +93,31 @@ def _calls_04():
                 ("kron_upsample", (d, 2, 3))]
 
 
+def _calls_01():
+    X = rng.integers(-2, 3, (9, 3)).astype(float)  # integers: some scores land exactly on 0
+    w, b = rng.integers(-2, 3, 3).astype(float), 1.0
+    yield from [("perceptron_predict", (X, w, b)), ("perceptron_predict", (X[:, :2], w[:2], 0.0)),
+                ("perceptron_train", (X, (X @ w + b > 0).astype(int), 0.5, 50)),
+                ("perceptron_train", (rng.standard_normal((7, 2)), rng.integers(0, 2, 7), 0.3, 6)),
+                ("xor_predict", (rng.integers(0, 2, (11, 2)).astype(float),))]
+
+
+def _calls_03():
+    x, d = rng.uniform(-6, 6, (2, 4, 3))
+    x[0, :2] = [-1e4, 1e4]  # the stable sigmoid's far tails
+    w, b, dout = rng.standard_normal((3, 5)), rng.standard_normal(5), rng.standard_normal((4, 5))
+    X, y = rng.standard_normal((6, 2)), rng.integers(0, 2, 6)
+    params = {"W1": rng.standard_normal((3, 4)), "b1": rng.standard_normal(4), "W2": rng.standard_normal((4, 1)),
+              "b2": rng.standard_normal(1)}
+    s = 1 / (1 + np.exp(-np.clip(x, -30, 30)))
+    yield from [("sigmoid_forward", (x,)), ("sigmoid_backward", (d, (x, s))),
+                ("neuron_forward_backward", (rng.standard_normal(3), rng.standard_normal(2))),
+                ("staged_forward_backward", (rng.uniform(-3, 3), rng.uniform(-3, 3))),
+                ("staged_forward_backward", (rng.uniform(-3, 3, 4), rng.uniform(-3, 3, 4))),
+                ("affine_forward", (x, w[:3], b)), ("affine_backward", (dout, (x, w[:3], b))),
+                ("train_xor_mlp", (X, y, 3, 0.7, 30, 5)), ("mlp_predict", (params, rng.standard_normal((9, 3))))]
+
+
 def _calls_05():
     x, w, b = rng.standard_normal((2, 3, 7, 6)), rng.standard_normal((4, 3, 3, 2)), rng.standard_normal(4)
     param = {"stride": 2, "pad": 1}
@@ -102,4 +127,4 @@ def _calls_05():
                 ("conv_backward_flip", (d, (x, w, b, param)))]
 
 
-SAMPLE_CALLS = {"02_computational_graphs": _calls_02, "04_pooling_backprop": _calls_04, "05_conv_backprop": _calls_05}
+SAMPLE_CALLS = {"01_perceptron_xor": _calls_01, "02_computational_graphs": _calls_02, "03_sigmoid_gates": _calls_03, "04_pooling_backprop": _calls_04, "05_conv_backprop": _calls_05}

@@ -62,3 +62,5 @@ def catalogue(assignment):
 from . import graphs  # noqa: E402,F401  registers its mistakes
 from . import pooling  # noqa: E402,F401
 from . import conv  # noqa: E402,F401
+from . import perceptron  # noqa: E402,F401  registers its mistakes
+from . import sigmoid  # noqa: E402,F401  registers its mistakes

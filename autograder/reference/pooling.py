@@ -58,7 +58,7 @@ def _first_max(x, pool_param):
             continue
         better = view > out  # strictly greater: an equal value later in the window does not win
         np.copyto(out, view, where=better)
-        where[better] = i * pool_param["pool_width"] + j
+        np.copyto(where, i * pool_param["pool_width"] + j, where=better)
     return out, where
 
 

@@ -1,0 +1,218 @@
+"""Explorers and plots for 03_sigmoid_gates: the sigmoid neuron's graph, sigma and sigma', the XOR MLP.
+
+Everything here runs the student's own functions, passed in as arguments; it computes no graded
+answer itself. While nbgrader executes a notebook (NBGRADER_EXECUTION is set) the explorers only
+print a one-line note, so autograding stays fast.
+"""
+import os
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+from IPython.display import display
+
+from course.graph import draw_graph
+
+# f = sigma(w0 x0 + w1 x1 + w2) as primitive gates, the way CS231n's notes draw it.
+# Names of the intermediate nodes follow the lesson: a0 = w0 x0, a1 = w1 x1, s1 = a0 + a1,
+# s = s1 + w2, n = -s, e = exp(n), d = 1 + e, f = 1 / d.
+NEURON_GRAPH = {
+    "w0": (None, []), "x0": (None, []), "w1": (None, []), "x1": (None, []), "w2": (None, []),
+    "a0": ("*", ["w0", "x0"]), "a1": ("*", ["w1", "x1"]), "s1": ("+", ["a0", "a1"]), "s": ("+", ["s1", "w2"]),
+    "n": ("*-1", ["s"]), "e": ("exp", ["n"]), "d": ("+1", ["e"]), "f": ("1/x", ["d"]),
+}
+NEURON_START = {"w0": 2.0, "w1": -3.0, "w2": -3.0, "x0": -1.0, "x1": -2.0}  # the lesson's example
+VANISHING = 0.01  # below this local gradient we call sigma' vanished: 100 such gates shrink a gradient 1e200-fold
+
+
+def _grading():
+    return bool(os.environ.get("NBGRADER_EXECUTION"))
+
+
+def _callables(*functions):
+    for fn in functions:
+        if fn is not None and not callable(fn):
+            raise TypeError(f"expected one of your functions, got {type(fn).__name__}")
+
+
+def _slider(name, value, low=-4.0, high=4.0):
+    return widgets.FloatSlider(value=value, min=low, max=high, step=0.1, description=name,
+                               continuous_update=False, readout_format=".1f")
+
+
+def _vector(v):
+    return "[" + ", ".join(f"{float(x):.3g}" for x in np.ravel(v)) + "]"
+
+
+class NeuronExplorer(widgets.VBox):
+    """Sliders for w0, w1, w2, x0, x1 and the neuron's graph with every value and gradient.
+
+    shown: 'values' and 'grads' (node name -> float, from the student's gate-by-gate function),
+    'f', 'dw', 'dx' from the student's neuron_forward_backward when given, and 'message' when a
+    function is not written yet.
+    """
+
+    def __init__(self, by_gates, neuron=None):
+        self.by_gates, self.neuron = by_gates, neuron
+        self.sliders = {name: _slider(name, value) for name, value in NEURON_START.items()}
+        self.picture, self.caption = widgets.Output(), widgets.HTML()
+        self.figure, self.ax = plt.subplots(figsize=(10.5, 5.2))  # about draw_graph's own size for this graph
+        self.figure.subplots_adjust(left=0, right=1, bottom=0, top=0.92)
+        plt.close(self.figure)  # shown through the Output widget only, not again by the inline backend
+        self.shown = {}
+        for slider in self.sliders.values():
+            slider.observe(lambda change: self.update(), names="value")
+        controls = widgets.HBox([widgets.VBox([self.sliders[n] for n in ("w0", "w1", "w2")]),
+                                 widgets.VBox([self.sliders[n] for n in ("x0", "x1")])])
+        super().__init__([controls, self.caption, self.picture])
+        self.update()
+
+    def point(self):
+        """The sliders' (w (3,), x (2,))."""
+        s = {name: slider.value for name, slider in self.sliders.items()}
+        return np.array([s["w0"], s["w1"], s["w2"]]), np.array([s["x0"], s["x1"]])
+
+    def compute(self):
+        """Run the student's functions at the sliders' point."""
+        w, x = self.point()
+        shown = {}
+        try:
+            values, grads = self.by_gates(w, x)
+            shown.update(values={k: float(v) for k, v in values.items()},
+                         grads={k: float(v) for k, v in grads.items()})
+        except NotImplementedError:
+            shown["message"] = f"write {self.by_gates.__name__} to see the values and gradients on the graph."
+        if self.neuron is not None:
+            try:
+                f, dw, dx = self.neuron(w, x)
+                shown.update(f=float(f), dw=np.asarray(dw, dtype=float), dx=np.asarray(dx, dtype=float))
+            except NotImplementedError:
+                shown["message"] = f"write {self.neuron.__name__} to compare the sigmoid gate with the chain of gates."
+        return shown
+
+    def update(self):
+        self.shown = self.compute()
+        lines = []
+        if "f" in self.shown:
+            lines.append(f"your {self.neuron.__name__}: f = {self.shown['f']:.4f}, dw = {_vector(self.shown['dw'])}, "
+                         f"dx = {_vector(self.shown['dx'])}")
+        if "values" in self.shown:
+            g = self.shown["grads"]
+            lines.append(f"the gates: f = {self.shown['values'].get('f', float('nan')):.4f}, "
+                         f"dw = {_vector([g.get(n, np.nan) for n in ('w0', 'w1', 'w2')])}, "
+                         f"dx = {_vector([g.get(n, np.nan) for n in ('x0', 'x1')])}")
+        if "message" in self.shown:
+            lines.append(self.shown["message"])
+        self.caption.value = "<br>".join(lines)
+        self.ax.clear()
+        draw_graph(NEURON_GRAPH, self.shown.get("values"), self.shown.get("grads"), ax=self.ax,
+                   title="f = σ(w0·x0 + w1·x1 + w2): values (green) above, gradients (red) below")
+        with self.picture:
+            self.picture.clear_output(wait=True)
+            display(self.figure)
+
+
+def neuron_explorer(by_gates, neuron=None):
+    """Show sliders for w and x and the neuron's graph drawn from the student's functions.
+
+    by_gates(w, x) -> (values, grads): dicts node name -> float over NEURON_GRAPH's nodes;
+    neuron(w, x) -> (f, dw, dx), optional: its numbers are shown beside the graph's.
+    Returns the explorer (nothing while nbgrader grades).
+    """
+    _callables(by_gates, neuron)
+    if _grading():
+        print("(the neuron explorer is off while the notebook is graded)")
+        return None
+    return NeuronExplorer(by_gates, neuron)
+
+
+class SigmoidExplorer(widgets.VBox):
+    """A slider over the sigmoid's input; sigma and sigma' with the point marked and where sigma' vanishes.
+
+    shown: 'x', 'sigma' (the student's sigmoid_forward at x), 'dsigma' (their sigmoid_backward
+    with upstream gradient 1), 'vanishing' (dsigma < VANISHING), or 'message'.
+    """
+
+    def __init__(self, forward, backward, span=10.0):
+        self.forward, self.backward = forward, backward
+        self.slider = _slider("x", 1.0, -span, span)
+        self.sliders = {"x": self.slider}
+        self.grid = np.linspace(-span, span, 401)
+        self.picture = widgets.Output()
+        self.figure, self.ax = plt.subplots(figsize=(7, 3.6))
+        plt.close(self.figure)
+        self.shown = {}
+        self.slider.observe(lambda change: self.update(), names="value")
+        super().__init__([self.slider, self.picture])
+        self.update()
+
+    def _sigma_and_slope(self, x):
+        out, cache = self.forward(np.asarray(x, dtype=float))
+        return np.asarray(out, dtype=float), np.asarray(self.backward(np.ones_like(out), cache), dtype=float)
+
+    def compute(self):
+        x = float(self.slider.value)
+        try:
+            sigma, slope = self._sigma_and_slope(np.array([x]))
+        except NotImplementedError:
+            return {"x": x, "message": f"write {self.forward.__name__} and {self.backward.__name__} to see σ and σ'."}
+        return {"x": x, "sigma": float(sigma[0]), "dsigma": float(slope[0]), "vanishing": bool(slope[0] < VANISHING)}
+
+    def update(self):
+        self.shown = self.compute()
+        ax = self.ax
+        ax.clear()
+        if "message" in self.shown:
+            ax.text(0.5, 0.5, self.shown["message"], ha="center", va="center", transform=ax.transAxes)
+            ax.set_axis_off()
+        else:
+            ax.set_axis_on()
+            sigma, slope = self._sigma_and_slope(self.grid)
+            ax.plot(self.grid, sigma, color="tab:green", label="σ(x)")
+            ax.plot(self.grid, slope, color="tab:red", label="σ'(x) = σ(x)(1 - σ(x))")
+            flat = slope < VANISHING
+            ax.fill_between(self.grid, 0, 1, where=flat, color="grey", alpha=0.15,
+                            label=f"σ' < {VANISHING:g}: the gradient vanishes")
+            x = self.shown["x"]
+            ax.plot([x, x], [self.shown["dsigma"], self.shown["sigma"]], "k:", lw=1)
+            ax.plot([x], [self.shown["sigma"]], "o", color="tab:green")
+            ax.plot([x], [self.shown["dsigma"]], "o", color="tab:red")
+            ax.set(ylim=(-0.05, 1.05), xlabel="x")
+            ax.set_title(f"σ({x:.1f}) = {self.shown['sigma']:.4g}, σ'({x:.1f}) = {self.shown['dsigma']:.4g}: "
+                         f"a gradient through this gate is multiplied by {self.shown['dsigma']:.3g}", fontsize=9)
+            ax.legend(loc="center left", fontsize=8)
+        with self.picture:
+            self.picture.clear_output(wait=True)
+            display(self.figure)
+
+
+def sigmoid_explorer(sigmoid_forward, sigmoid_backward, span=10.0):
+    """Show a slider over x with the student's σ(x) and σ'(x); returns the explorer (nothing while grading)."""
+    _callables(sigmoid_forward, sigmoid_backward)
+    if _grading():
+        print("(the sigmoid explorer is off while the notebook is graded)")
+        return None
+    return SigmoidExplorer(sigmoid_forward, sigmoid_backward, span)
+
+
+def plot_xor_training(losses, predict, X, y, title="a two-layer sigmoid network on XOR"):
+    """Plot the loss curve and the decision regions of predict (Z (M, 2) -> labels (M,)) with the points.
+
+    losses: sequence of floats, one per epoch; X (N, 2), y (N,) of 0/1. Returns the figure.
+    """
+    _callables(predict)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.8))
+    left.plot(np.arange(len(losses)), losses, color="tab:blue")
+    left.set(xlabel="epoch", ylabel="loss", yscale="log", title="training loss")
+    u, v = np.meshgrid(np.linspace(-0.5, 1.5, 201), np.linspace(-0.5, 1.5, 201))
+    labels = np.asarray(predict(np.column_stack([u.ravel(), v.ravel()]))).reshape(u.shape)
+    right.contourf(u, v, labels, levels=[-0.5, 0.5, 1.5], colors=["tab:blue", "tab:orange"], alpha=0.25)
+    X, y = np.asarray(X), np.asarray(y)
+    for label, colour, marker in ((0, "tab:blue", "o"), (1, "tab:orange", "s")):
+        right.scatter(*X[y == label].T, s=80, color=colour, marker=marker, edgecolor="k", label=f"y = {label}")
+    right.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5), aspect="equal", xlabel="$x_0$", ylabel="$x_1$",
+              title="decision regions")
+    right.legend(loc="center", fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig

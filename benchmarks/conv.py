@@ -6,41 +6,14 @@ Times are the best of several runs; ratios are over PyTorch CPU float64 (2 threa
 installed (`pip install torch==2.13.0`), else over the im2col reference. The naive loops are
 timed on one image of the batch and scaled by N, since a full batch takes minutes.
 """
-import sys
-import timeit
-from pathlib import Path
-
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from autograder.notebooks import REPO, notebook_path, read_notebook, solution_code  # noqa: E402
-from autograder.reference.im2col import conv_backward_fast, conv_forward_fast  # noqa: E402
-
-try:
-    import torch
-    import torch.nn.functional as F
-    torch.set_num_threads(2)
-except ImportError:
-    torch = None
-
-
-def notebook_functions():
-    namespace = {"np": np}
-    for source in solution_code(read_notebook(notebook_path(REPO, "source", "05_conv_backprop"))).values():
-        exec(source, namespace)
-    return namespace
-
-
-def best(fn, budget=1.0, repeat=5):
-    once = timeit.timeit(fn, number=1)
-    if once > budget:
-        return once
-    number = max(1, int(budget / 5 / once))
-    return min(timeit.repeat(fn, number=number, repeat=repeat)) / number
+from common import F, best, notebook_functions, torch
+from autograder.reference.im2col import conv_backward_fast, conv_forward_fast
 
 
 def main():
-    nb = notebook_functions()
+    nb = notebook_functions("05_conv_backprop")
     rng = np.random.default_rng(0)
     cases = [("course-sized", (4, 3, 16, 16), (8, 3, 3), 1, 1), ("target", (32, 16, 32, 32), (32, 3, 3), 1, 1),
              ("strided", (32, 16, 32, 32), (32, 3, 3), 2, 1)]

@@ -5,30 +5,10 @@
 Ratios are times over the reference's, from one run on this machine. PyTorch (CPU, float64) is
 included when installed (`pip install torch==2.13.0`); students never need it.
 """
-import sys
-import timeit
-from pathlib import Path
-
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from autograder.notebooks import REPO, notebook_path, read_notebook, solution_code  # noqa: E402
-from autograder.reference import pooling as ref  # noqa: E402
-
-try:
-    import torch
-    import torch.nn.functional as F
-    torch.set_num_threads(2)
-except ImportError:
-    torch = None
-
-
-def notebook_functions():
-    """The source notebook's solutions: loops over output positions, vectorised over N and C."""
-    namespace = {"np": np}
-    for source in solution_code(read_notebook(notebook_path(REPO, "source", "04_pooling_backprop"))).values():
-        exec(source, namespace)
-    return namespace
+from common import F, best, notebook_functions, torch
+from autograder.reference import pooling as ref
 
 
 def numpy_pass(fns, kind, x, dout, param):
@@ -44,13 +24,8 @@ def torch_pass(kind, x, dout, param):
     return xt.grad.numpy()
 
 
-def best(fn, repeat=5):
-    number = max(1, int(0.2 / max(timeit.timeit(fn, number=1), 1e-6)))
-    return min(timeit.repeat(fn, number=number, repeat=repeat)) / number
-
-
 def main():
-    loops = notebook_functions()
+    loops = notebook_functions("04_pooling_backprop")
     rng = np.random.default_rng(0)
     shapes = [((4, 8, 16, 16), (2, 2, 2)), ((4, 8, 16, 16), (3, 3, 2)), ((32, 16, 32, 32), (2, 2, 2)),
               ((32, 16, 32, 32), (3, 3, 2))]

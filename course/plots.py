@@ -23,6 +23,14 @@ def _new_axes(ax, size=(4, 4)):
     return ax
 
 
+def _finish(ax, title):
+    """Label the axes of a plot of the input plane, square, with an optional title; return ax."""
+    ax.set(xlabel="$x_1$", ylabel="$x_2$", aspect="equal")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
 def draw_points(ax, X, y, wrong=None, size=70):
     """Scatter X (N, 2) coloured by label y (N,) of 0/1; circle in red the points where wrong (N,) is True."""
     X, y = np.asarray(X, dtype=float), np.asarray(y).astype(int)
@@ -70,12 +78,7 @@ def plot_decision_line(X, y, w, b, ax=None, title=None):
     xlim, ylim = _limits(X)
     draw_line(ax, w, b, xlim, ylim)
     draw_points(ax, X, y)
-    ax.set_xlabel("$x_1$")
-    ax.set_ylabel("$x_2$")
-    ax.set_aspect("equal")
-    if title:
-        ax.set_title(title)
-    return ax
+    return _finish(ax, title)
 
 
 def plot_epochs(train, X, y, lr=1.0, max_epochs=100, title=None, cols=4):
@@ -137,12 +140,7 @@ def plot_decision_regions(predict, X=None, y=None, ax=None, title=None, box=((-0
         draw_points(ax, X, y)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
-    ax.set_xlabel("$x_1$")
-    ax.set_ylabel("$x_2$")
-    ax.set_aspect("equal")
-    if title:
-        ax.set_title(title)
-    return ax
+    return _finish(ax, title)
 
 
 def plot_xor_hulls(ax=None, title="XOR: the two diagonals cross"):
@@ -163,10 +161,5 @@ def plot_xor_hulls(ax=None, title="XOR: the two diagonals cross"):
     draw_points(ax, corners, labels)
     ax.set_xlim(-0.4, 1.4)
     ax.set_ylim(-0.4, 1.4)
-    ax.set_aspect("equal")
-    ax.set_xlabel("$x_1$")
-    ax.set_ylabel("$x_2$")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), fontsize=8)
-    if title:
-        ax.set_title(title)
-    return ax
+    return _finish(ax, title)

@@ -12,6 +12,7 @@ import numpy as np
 from IPython.display import display
 
 from course.graph import draw_graph
+from course.plots import plot_decision_regions
 
 # f = sigma(w0 x0 + w1 x1 + w2) as primitive gates, the way CS231n's notes draw it.
 # Names of the intermediate nodes follow the lesson: a0 = w0 x0, a1 = w1 x1, s1 = a0 + a1,
@@ -204,15 +205,7 @@ def plot_xor_training(losses, predict, X, y, title="a two-layer sigmoid network 
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.8))
     left.plot(np.arange(len(losses)), losses, color="tab:blue")
     left.set(xlabel="epoch", ylabel="loss", yscale="log", title="training loss")
-    u, v = np.meshgrid(np.linspace(-0.5, 1.5, 201), np.linspace(-0.5, 1.5, 201))
-    labels = np.asarray(predict(np.column_stack([u.ravel(), v.ravel()]))).reshape(u.shape)
-    right.contourf(u, v, labels, levels=[-0.5, 0.5, 1.5], colors=["tab:blue", "tab:orange"], alpha=0.25)
-    X, y = np.asarray(X), np.asarray(y)
-    for label, colour, marker in ((0, "tab:blue", "o"), (1, "tab:orange", "s")):
-        right.scatter(*X[y == label].T, s=80, color=colour, marker=marker, edgecolor="k", label=f"y = {label}")
-    right.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5), aspect="equal", xlabel="$x_0$", ylabel="$x_1$",
-              title="decision regions")
-    right.legend(loc="center", fontsize=8)
+    plot_decision_regions(predict, X, y, ax=right, title="decision regions")
     fig.suptitle(title)
     fig.tight_layout()
     return fig

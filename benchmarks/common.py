@@ -1,0 +1,33 @@
+"""What the benchmarks share: the notebook's own solutions, optional PyTorch, and a best-of timer."""
+import sys
+import timeit
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from autograder.notebooks import REPO, notebook_path, read_notebook, solution_code  # noqa: E402
+
+try:
+    import torch
+    import torch.nn.functional as F
+    torch.set_num_threads(2)  # the machine's cores, as NumPy's BLAS uses them
+except ImportError:
+    torch = F = None
+
+
+def notebook_functions(aid):
+    """The source notebook's solutions of aid, as a namespace of functions."""
+    namespace = {"np": np}
+    for source in solution_code(read_notebook(notebook_path(REPO, "source", aid))).values():
+        exec(source, namespace)
+    return namespace
+
+
+def best(fn, budget=1.0, repeat=5):
+    """Seconds per call: the best of repeat runs, each about budget / 5 long (one call if fn is slow)."""
+    once = timeit.timeit(fn, number=1)
+    if once > budget:
+        return once
+    number = max(1, int(budget / 5 / once))
+    return min(timeit.repeat(fn, number=number, repeat=repeat)) / number

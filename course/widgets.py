@@ -134,3 +134,11 @@ def perceptron_explorer(predict, gate="AND", width=4.0):
         control.observe(update, names="value")
     update()
     return box
+
+
+# ---- the other notebooks' explorers, so that every notebook imports them from here -----------
+
+from .conv_widgets import flip_explorer, input_pixel_explorer  # noqa: E402,F401
+from .gradcheck_widgets import gradient_check_explorer  # noqa: E402,F401
+from .pooling_widgets import pooling_explorer  # noqa: E402,F401
+from .sigmoid_widgets import neuron_explorer, sigmoid_explorer  # noqa: E402,F401

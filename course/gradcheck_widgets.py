@@ -1,0 +1,85 @@
+"""An explorer of the step h: how the error of a numerical gradient falls, then rises, as h shrinks.
+
+It runs the student's own numerical_gradient on f(x) = sum(x sin x), whose gradient
+x cos x + sin x is known, in float64 or float32.
+"""
+import os
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+from IPython.display import display
+
+from .gradcheck import rel_error
+
+X0 = np.array([0.5, -1.3, 2.0, 0.1])
+STEPS = np.logspace(-12, -1, 45)
+
+
+def _f(v):
+    return np.sum(v * np.sin(v))  # stays in v's precision, so float32 shows float32 round-off
+
+
+def _exact(x):
+    return x * np.cos(x) + np.sin(x)
+
+
+class GradientCheckExplorer(widgets.VBox):
+    """A log slider for h and a precision toggle; a log-log plot of relative error against h.
+
+    shown: 'h', 'dtype', 'error' (at h), 'curve' (STEPS, errors), 'best_h', or 'message'.
+    """
+
+    def __init__(self, numerical_gradient):
+        self.numerical_gradient, self._curves = numerical_gradient, {}
+        self.controls = {"h": widgets.FloatLogSlider(value=1e-5, base=10, min=-12, max=-1, step=0.25, description="h",
+                                                     continuous_update=False, readout_format=".0e"),
+                         "dtype": widgets.ToggleButtons(options=["float64", "float32"], description="precision")}
+        self.picture = widgets.Output()
+        self.figure, self.ax = plt.subplots(figsize=(6, 3.6))
+        plt.close(self.figure)  # shown through the Output widget only
+        for control in self.controls.values():
+            control.observe(lambda change: self.update(), names="value")
+        super().__init__([widgets.HBox(list(self.controls.values())), self.picture])
+        self.update()
+
+    def error(self, h, dtype):
+        """Relative error of the student's gradient at X0 with step h, in the given precision."""
+        x = X0.astype(dtype)
+        return rel_error(np.asarray(self.numerical_gradient(_f, x, h), dtype=float), _exact(X0))
+
+    def compute(self):
+        h, dtype = self.controls["h"].value, self.controls["dtype"].value
+        try:
+            if dtype not in self._curves:  # a curve costs 45 calls; compute it once per precision
+                self._curves[dtype] = np.array([self.error(step, dtype) for step in STEPS])
+            curve = self._curves[dtype]
+            return {"h": h, "dtype": dtype, "error": self.error(h, dtype), "curve": (STEPS, curve),
+                    "best_h": float(STEPS[np.argmin(curve)])}
+        except NotImplementedError:
+            return {"h": h, "dtype": dtype, "message": "write numerical_gradient above to see its error"}
+
+    def update(self):
+        self.shown = self.compute()
+        ax = self.ax
+        ax.clear()
+        if "message" in self.shown:
+            ax.text(0.5, 0.5, self.shown["message"], ha="center", va="center", transform=ax.transAxes)
+        else:
+            steps, errors = self.shown["curve"]
+            ax.loglog(steps, np.maximum(errors, 1e-17), color="tab:blue", label=self.shown["dtype"])
+            ax.axvline(self.shown["h"], color="tab:red", lw=1)
+            ax.plot([self.shown["h"]], [max(self.shown["error"], 1e-17)], "o", color="tab:red")
+            ax.set(xlabel="h", ylabel="relative error", ylim=(1e-17, 10))
+            ax.set_title(f"h = {self.shown['h']:.0e}: relative error {self.shown['error']:.1e} "
+                         f"(smallest near h = {self.shown['best_h']:.0e})", fontsize=9)
+            ax.text(0.97, 0.05, "truncation error\nfalls as h shrinks →", ha="right", transform=ax.transAxes, fontsize=8)
+            ax.text(0.03, 0.05, "← round-off error\nrises as h shrinks", ha="left", transform=ax.transAxes, fontsize=8)
+        with self.picture:
+            self.picture.clear_output(wait=True)
+            display(self.figure)
+
+
+def gradient_check_explorer(numerical_gradient):
+    """Show how the student's numerical gradient's error depends on h and precision (nothing while grading)."""
+    return None if os.environ.get("NBGRADER_EXECUTION") else GradientCheckExplorer(numerical_gradient)

@@ -6,10 +6,10 @@ return; they compute no gradient themselves.
 import os
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import ListedColormap
-from IPython.display import display
+
+from .explorer import Explorer
 
 
 def _grid(ax, values, title, marked=(), colour="tab:orange", labels=None):
@@ -29,39 +29,12 @@ def _grid(ax, values, title, marked=(), colour="tab:orange", labels=None):
     ax.set_title(title, fontsize=9)
 
 
-class _Explorer(widgets.VBox):
-    """Controls above a figure; subclasses fill compute() (-> self.shown) and draw()."""
-
-    def __init__(self, controls, panels, width=9):
-        self.controls, self.shown, self._busy = controls, {}, False
-        self.picture = widgets.Output()
-        self.figure, self.axes = plt.subplots(1, panels, figsize=(width, 3.2))
-        plt.close(self.figure)  # shown through the Output widget only
-        for control in controls.values():
-            control.observe(lambda change: self.update(), names="value")
-        super().__init__([widgets.HBox(list(controls.values())), self.picture])
-        self.update()
-
-    def update(self):
-        if self._busy:  # clamping a slider in compute() fires the observers again
-            return
-        self._busy = True
-        try:
-            self.shown = self.compute()
-            self.draw()
-            with self.picture:
-                self.picture.clear_output(wait=True)
-                display(self.figure)
-        finally:
-            self._busy = False
-
-
 def _slider(name, value, low, high):
     return widgets.IntSlider(value=value, min=low, max=high, description=name, continuous_update=False,
                              layout=widgets.Layout(width="220px"))
 
 
-class InputPixelExplorer(_Explorer):
+class InputPixelExplorer(Explorer):
     """One input pixel of a 1-channel layer: the outputs and kernel weights it met, and its gradient.
 
     shown: 'outputs' [(i, j)], 'weights' [(a, b)], 'terms' ["d[i,j]·w[a,b]", ...] and 'dx' (the
@@ -74,7 +47,7 @@ class InputPixelExplorer(_Explorer):
         self.x, self.w = rng.integers(-3, 4, (1, 1, 5, 5)).astype(float), rng.integers(-2, 3, (1, 1, 2, 2)).astype(float)
         self.dout_seed = seed
         super().__init__({"row": _slider("pixel row", 2, 0, 4), "col": _slider("pixel col", 2, 0, 4),
-                          "stride": _slider("stride", 1, 1, 2), "pad": _slider("pad", 0, 0, 1)}, 3)
+                          "stride": _slider("stride", 1, 1, 2), "pad": _slider("pad", 0, 0, 1)}, (9, 3.2), 3)
 
     def compute(self):
         c = self.controls
@@ -113,7 +86,7 @@ class InputPixelExplorer(_Explorer):
         self.figure.suptitle(f"dx[{p},{q}] = {sum_text}\n{result}", fontsize=9)
 
 
-class FlipExplorer(_Explorer):
+class FlipExplorer(Explorer):
     """Step the rotated kernel across the zero-padded upstream gradient and watch dX fill in.
 
     shown: 'step', 'window' (row, col, kh, kw) on the padded d, 'filled' [(p, q)] of dx so far,
@@ -125,7 +98,7 @@ class FlipExplorer(_Explorer):
         self.backward = backward
         self.x, self.k = rng.integers(-3, 4, (3, 3)).astype(float), np.array([[1.0, 2.0], [3.0, 4.0]])
         self.d = rng.integers(-2, 3, (2, 2)).astype(float)
-        super().__init__({"step": _slider("step", 0, 0, 8)}, 3)
+        super().__init__({"step": _slider("step", 0, 0, 8)}, (9, 3.2), 3)
 
     def compute(self):
         t = self.controls["step"].value

@@ -6,10 +6,9 @@ x cos x + sin x is known, in float64 or float32.
 import os
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import display
 
+from .explorer import Explorer
 from .gradcheck import rel_error
 
 X0 = np.array([0.5, -1.3, 2.0, 0.1])
@@ -24,7 +23,7 @@ def _exact(x):
     return x * np.cos(x) + np.sin(x)
 
 
-class GradientCheckExplorer(widgets.VBox):
+class GradientCheckExplorer(Explorer):
     """A log slider for h and a precision toggle; a log-log plot of relative error against h.
 
     shown: 'h', 'dtype', 'error' (at h), 'curve' (STEPS, errors), 'best_h', or 'message'.
@@ -32,16 +31,10 @@ class GradientCheckExplorer(widgets.VBox):
 
     def __init__(self, numerical_gradient):
         self.numerical_gradient, self._curves = numerical_gradient, {}
-        self.controls = {"h": widgets.FloatLogSlider(value=1e-5, base=10, min=-12, max=-1, step=0.25, description="h",
-                                                     continuous_update=False, readout_format=".0e"),
-                         "dtype": widgets.ToggleButtons(options=["float64", "float32"], description="precision")}
-        self.picture = widgets.Output()
-        self.figure, self.ax = plt.subplots(figsize=(6, 3.6))
-        plt.close(self.figure)  # shown through the Output widget only
-        for control in self.controls.values():
-            control.observe(lambda change: self.update(), names="value")
-        super().__init__([widgets.HBox(list(self.controls.values())), self.picture])
-        self.update()
+        super().__init__({"h": widgets.FloatLogSlider(value=1e-5, base=10, min=-12, max=-1, step=0.25, description="h",
+                                                      continuous_update=False, readout_format=".0e"),
+                          "dtype": widgets.ToggleButtons(options=["float64", "float32"], description="precision")},
+                         (6, 3.6))
 
     def error(self, h, dtype):
         """Relative error of the student's gradient at X0 with step h, in the given precision."""
@@ -59,9 +52,8 @@ class GradientCheckExplorer(widgets.VBox):
         except NotImplementedError:
             return {"h": h, "dtype": dtype, "message": "write numerical_gradient above to see its error"}
 
-    def update(self):
-        self.shown = self.compute()
-        ax = self.ax
+    def draw(self):
+        ax = self.axes
         ax.clear()
         if "message" in self.shown:
             ax.text(0.5, 0.5, self.shown["message"], ha="center", va="center", transform=ax.transAxes)
@@ -75,9 +67,6 @@ class GradientCheckExplorer(widgets.VBox):
                          f"(smallest near h = {self.shown['best_h']:.0e})", fontsize=9)
             ax.text(0.97, 0.05, "truncation error\nfalls as h shrinks →", ha="right", transform=ax.transAxes, fontsize=8)
             ax.text(0.03, 0.05, "← round-off error\nrises as h shrinks", ha="left", transform=ax.transAxes, fontsize=8)
-        with self.picture:
-            self.picture.clear_output(wait=True)
-            display(self.figure)
 
 
 def gradient_check_explorer(numerical_gradient):

@@ -7,12 +7,13 @@ import os
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import display
+
+from .explorer import Explorer
 
 SIZE = 6
 
 
-class PoolingExplorer(widgets.VBox):
+class PoolingExplorer(Explorer):
     """Sliders for window, stride and output cell; a picture of the window and of dx.
 
     shown: what the picture shows now — 'window' (row, col, height, width) in the input,
@@ -26,18 +27,11 @@ class PoolingExplorer(widgets.VBox):
         self.x = np.random.default_rng(seed).permutation(SIZE * SIZE).reshape(1, 1, SIZE, SIZE).astype(float)
         slider = lambda name, value, low=1, high=4: widgets.IntSlider(value=value, min=low, max=high, description=name,
                                                                        continuous_update=False)
-        self.controls = {"mode": widgets.ToggleButtons(options=["average", "max"], description="pooling"),
-                         "pool_height": slider("pool height", 2), "pool_width": slider("pool width", 2),
-                         "stride": slider("stride", 1), "row": slider("out row", 0, 0, 4), "col": slider("out col", 0, 0, 4)}
-        self.picture = widgets.Output()
-        self.figure, self.axes = plt.subplots(1, 2, figsize=(8, 3.8))
-        plt.close(self.figure)  # shown through the Output widget only, not again by the inline backend
-        self.shown, self._busy = {}, False
-        for control in self.controls.values():
-            control.observe(lambda change: self.update(), names="value")
-        super().__init__([widgets.HBox([widgets.VBox(list(self.controls.values())[:4]),
-                                        widgets.VBox(list(self.controls.values())[4:])]), self.picture])
-        self.update()
+        controls = {"mode": widgets.ToggleButtons(options=["average", "max"], description="pooling"),
+                    "pool_height": slider("pool height", 2), "pool_width": slider("pool width", 2),
+                    "stride": slider("stride", 1), "row": slider("out row", 0, 0, 4), "col": slider("out col", 0, 0, 4)}
+        columns = list(controls.values())
+        super().__init__(controls, (8, 3.8), 2, widgets.HBox([widgets.VBox(columns[:4]), widgets.VBox(columns[4:])]))
 
     def _param(self):
         c = self.controls
@@ -61,17 +55,7 @@ class PoolingExplorer(widgets.VBox):
             shown["message"] = f"write {forward.__name__} and {backward.__name__} to see the gradient"
         return shown
 
-    def update(self):
-        if self._busy:  # clamping the output-cell sliders in compute() fires their observers again
-            return
-        self._busy = True
-        try:
-            self.shown = self.compute()
-            self._draw()
-        finally:
-            self._busy = False
-
-    def _draw(self):
+    def draw(self):
         left, right = self.axes
         for ax in self.axes:
             ax.clear()
@@ -93,9 +77,6 @@ class PoolingExplorer(widgets.VBox):
             right.set_title("dx for a unit gradient at that output")
         else:
             right.text(0.5, 0.5, self.shown["message"], ha="center", va="center", wrap=True, transform=right.transAxes)
-        with self.picture:
-            self.picture.clear_output(wait=True)
-            display(self.figure)
 
 
 def pooling_explorer(avg_forward, avg_backward, max_forward, max_backward, seed=0):

@@ -9,8 +9,8 @@ import os
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import display
 
+from course.explorer import Explorer
 from course.graph import draw_graph
 from course.plots import plot_decision_regions
 
@@ -45,7 +45,7 @@ def _vector(v):
     return "[" + ", ".join(f"{float(x):.3g}" for x in np.ravel(v)) + "]"
 
 
-class NeuronExplorer(widgets.VBox):
+class NeuronExplorer(Explorer):
     """Sliders for w0, w1, w2, x0, x1 and the neuron's graph with every value and gradient.
 
     shown: 'values' and 'grads' (node name -> float, from the student's gate-by-gate function),
@@ -56,17 +56,11 @@ class NeuronExplorer(widgets.VBox):
     def __init__(self, by_gates, neuron=None):
         self.by_gates, self.neuron = by_gates, neuron
         self.sliders = {name: _slider(name, value) for name, value in NEURON_START.items()}
-        self.picture, self.caption = widgets.Output(), widgets.HTML()
-        self.figure, self.ax = plt.subplots(figsize=(10.5, 5.2))  # about draw_graph's own size for this graph
-        self.figure.subplots_adjust(left=0, right=1, bottom=0, top=0.92)
-        plt.close(self.figure)  # shown through the Output widget only, not again by the inline backend
-        self.shown = {}
-        for slider in self.sliders.values():
-            slider.observe(lambda change: self.update(), names="value")
+        self.caption = widgets.HTML()
         controls = widgets.HBox([widgets.VBox([self.sliders[n] for n in ("w0", "w1", "w2")]),
                                  widgets.VBox([self.sliders[n] for n in ("x0", "x1")])])
-        super().__init__([controls, self.caption, self.picture])
-        self.update()
+        # about draw_graph's own size for this graph
+        super().__init__(self.sliders, (10.5, 5.2), layout=controls, above=[self.caption])
 
     def point(self):
         """The sliders' (w (3,), x (2,))."""
@@ -91,8 +85,7 @@ class NeuronExplorer(widgets.VBox):
                 shown["message"] = f"write {self.neuron.__name__} to compare the sigmoid gate with the chain of gates."
         return shown
 
-    def update(self):
-        self.shown = self.compute()
+    def draw(self):
         lines = []
         if "f" in self.shown:
             lines.append(f"your {self.neuron.__name__}: f = {self.shown['f']:.4f}, dw = {_vector(self.shown['dw'])}, "
@@ -105,12 +98,10 @@ class NeuronExplorer(widgets.VBox):
         if "message" in self.shown:
             lines.append(self.shown["message"])
         self.caption.value = "<br>".join(lines)
-        self.ax.clear()
-        draw_graph(NEURON_GRAPH, self.shown.get("values"), self.shown.get("grads"), ax=self.ax,
+        self.axes.clear()
+        self.figure.subplots_adjust(left=0, right=1, bottom=0, top=0.92)
+        draw_graph(NEURON_GRAPH, self.shown.get("values"), self.shown.get("grads"), ax=self.axes,
                    title="f = σ(w0·x0 + w1·x1 + w2): values (green) above, gradients (red) below")
-        with self.picture:
-            self.picture.clear_output(wait=True)
-            display(self.figure)
 
 
 def neuron_explorer(by_gates, neuron=None):
@@ -127,7 +118,7 @@ def neuron_explorer(by_gates, neuron=None):
     return NeuronExplorer(by_gates, neuron)
 
 
-class SigmoidExplorer(widgets.VBox):
+class SigmoidExplorer(Explorer):
     """A slider over the sigmoid's input; sigma and sigma' with the point marked and where sigma' vanishes.
 
     shown: 'x', 'sigma' (the student's sigmoid_forward at x), 'dsigma' (their sigmoid_backward
@@ -139,13 +130,7 @@ class SigmoidExplorer(widgets.VBox):
         self.slider = _slider("x", 1.0, -span, span)
         self.sliders = {"x": self.slider}
         self.grid = np.linspace(-span, span, 401)
-        self.picture = widgets.Output()
-        self.figure, self.ax = plt.subplots(figsize=(7, 3.6))
-        plt.close(self.figure)
-        self.shown = {}
-        self.slider.observe(lambda change: self.update(), names="value")
-        super().__init__([self.slider, self.picture])
-        self.update()
+        super().__init__(self.sliders, (7, 3.6), layout=self.slider)
 
     def _sigma_and_slope(self, x):
         out, cache = self.forward(np.asarray(x, dtype=float))
@@ -159,9 +144,8 @@ class SigmoidExplorer(widgets.VBox):
             return {"x": x, "message": f"write {self.forward.__name__} and {self.backward.__name__} to see σ and σ'."}
         return {"x": x, "sigma": float(sigma[0]), "dsigma": float(slope[0]), "vanishing": bool(slope[0] < VANISHING)}
 
-    def update(self):
-        self.shown = self.compute()
-        ax = self.ax
+    def draw(self):
+        ax = self.axes
         ax.clear()
         if "message" in self.shown:
             ax.text(0.5, 0.5, self.shown["message"], ha="center", va="center", transform=ax.transAxes)
@@ -182,9 +166,6 @@ class SigmoidExplorer(widgets.VBox):
             ax.set_title(f"σ({x:.1f}) = {self.shown['sigma']:.4g}, σ'({x:.1f}) = {self.shown['dsigma']:.4g}: "
                          f"a gradient through this gate is multiplied by {self.shown['dsigma']:.3g}", fontsize=9)
             ax.legend(loc="center left", fontsize=8)
-        with self.picture:
-            self.picture.clear_output(wait=True)
-            display(self.figure)
 
 
 def sigmoid_explorer(sigmoid_forward, sigmoid_backward, span=10.0):

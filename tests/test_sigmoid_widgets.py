@@ -55,7 +55,7 @@ def test_neuron_explorer_shows_the_lesson_numbers_then_follows_the_sliders():
     assert np.allclose(explorer.shown["dw"], dw) and np.allclose(explorer.shown["dx"], dx)
     assert explorer.shown["grads"]["w1"] == pytest.approx(dw[1])
     assert "dw = [" in explorer.caption.value
-    assert _fmt(f) in {t.get_text() for t in explorer.ax.texts}  # the output wire shows the new f
+    assert _fmt(f) in {t.get_text() for t in explorer.axes.texts}  # the output wire shows the new f
 
 
 def test_neuron_explorer_says_what_to_write_when_a_function_is_a_stub():
@@ -78,7 +78,7 @@ def test_sigmoid_explorer_shows_sigma_and_its_slope_and_where_it_vanishes():
     s = 1 / (1 + np.exp(7.0))
     assert explorer.shown["sigma"] == pytest.approx(s) and explorer.shown["dsigma"] == pytest.approx(s * (1 - s))
     assert explorer.shown["vanishing"]
-    assert "0.000911" in explorer.ax.get_title()
+    assert "0.000911" in explorer.axes.get_title()
 
 
 def test_sigmoid_explorer_with_stubs_shows_a_message():

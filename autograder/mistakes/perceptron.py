@@ -2,7 +2,7 @@
 # ruff: noqa: F811  each mistake redefines the graded function it replaces
 import numpy as np
 
-from . import mistake
+from . import mistake, mutation
 
 A = "01_perceptron_xor"
 
@@ -39,39 +39,6 @@ def perceptron_train(X, y, lr=1.0, max_epochs=100):
     return w, b, errors
 
 
-@mistake(A, "forgot-bias", "update the bias b")
-def perceptron_train(X, y, lr=1.0, max_epochs=100):
-    w, b, errors = np.zeros(X.shape[1]), 0.0, []
-    for _ in range(max_epochs):
-        count = 0
-        for x_i, y_i in zip(X, y):
-            delta = y_i - perceptron_predict(x_i[None, :], w, b)[0]
-            if delta != 0:
-                w = w + lr * delta * x_i
-                count += 1
-        errors.append(count)
-        if count == 0:
-            break
-    return w, b, errors
-
-
-@mistake(A, "reset-every-epoch", "carry the weights over")
-def perceptron_train(X, y, lr=1.0, max_epochs=100):
-    errors = []
-    for _ in range(max_epochs):
-        w, b, count = np.zeros(X.shape[1]), 0.0, 0
-        for x_i, y_i in zip(X, y):
-            delta = y_i - perceptron_predict(x_i[None, :], w, b)[0]
-            if delta != 0:
-                w = w + lr * delta * x_i
-                b = b + lr * delta
-                count += 1
-        errors.append(count)
-        if count == 0:
-            break
-    return w, b, errors
-
-
 @mistake(A, "batch-update", "one sample at a time")
 def perceptron_train(X, y, lr=1.0, max_epochs=100):
     w, b, errors = np.zeros(X.shape[1]), 0.0, []
@@ -81,58 +48,6 @@ def perceptron_train(X, y, lr=1.0, max_epochs=100):
         b = b + lr * delta.sum()
         errors.append(int(np.count_nonzero(delta)))
         if errors[-1] == 0:
-            break
-    return w, b, errors
-
-
-@mistake(A, "ignores-lr", "learning rate lr")
-def perceptron_train(X, y, lr=1.0, max_epochs=100):
-    w, b, errors = np.zeros(X.shape[1]), 0.0, []
-    for _ in range(max_epochs):
-        count = 0
-        for x_i, y_i in zip(X, y):
-            delta = y_i - perceptron_predict(x_i[None, :], w, b)[0]
-            if delta != 0:
-                w = w + delta * x_i
-                b = b + delta
-                count += 1
-        errors.append(count)
-        if count == 0:
-            break
-    return w, b, errors
-
-
-@mistake(A, "no-error-free-epoch-recorded", "error-free epoch")
-def perceptron_train(X, y, lr=1.0, max_epochs=100):
-    w, b, errors = np.zeros(X.shape[1]), 0.0, []
-    for _ in range(max_epochs):
-        count = 0
-        for x_i, y_i in zip(X, y):
-            delta = y_i - perceptron_predict(x_i[None, :], w, b)[0]
-            if delta != 0:
-                w = w + lr * delta * x_i
-                b = b + lr * delta
-                count += 1
-        if count == 0:
-            break
-        errors.append(count)
-    return w, b, errors
-
-
-@mistake(A, "shuffles-samples", "in the given order")
-def perceptron_train(X, y, lr=1.0, max_epochs=100):
-    rng = np.random.default_rng()
-    w, b, errors = np.zeros(X.shape[1]), 0.0, []
-    for _ in range(max_epochs):
-        count = 0
-        for i in rng.permutation(len(X)):
-            delta = y[i] - perceptron_predict(X[i][None, :], w, b)[0]
-            if delta != 0:
-                w = w + lr * delta * X[i]
-                b = b + lr * delta
-                count += 1
-        errors.append(count)
-        if count == 0:
             break
     return w, b, errors
 
@@ -156,3 +71,15 @@ def xor_predict(X):
 @mistake(A, "one-layer", "hidden layer")
 def xor_predict(X):
     return perceptron_predict(X, np.array([1.0, 1.0]), -0.5)
+
+
+TRAIN = "perceptron_train"
+mutation(A, TRAIN, "forgot-bias", "update the bias b", ("                b = b + step\n", ""))
+mutation(A, TRAIN, "reset-every-epoch", "carry the weights over",
+         ("        wrong = 0\n", "        w, b, wrong = np.zeros(X.shape[1]), 0.0, 0\n"))
+mutation(A, TRAIN, "ignores-lr", "learning rate lr", ("step = lr * (y[i]", "step = (y[i]"))
+mutation(A, TRAIN, "no-error-free-epoch-recorded", "error-free epoch",
+         ("        errors.append(wrong)\n        if wrong == 0:\n            break\n",
+          "        if wrong == 0:\n            break\n        errors.append(wrong)\n"))
+mutation(A, TRAIN, "shuffles-samples", "in the given order",
+         ("for i in range(len(X)):", "for i in np.random.default_rng().permutation(len(X)):"))

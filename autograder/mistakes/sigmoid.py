@@ -2,7 +2,7 @@
 # ruff: noqa: F811  each mistake redefines the graded function it replaces
 import numpy as np
 
-from . import mistake
+from . import mistake, mutation
 
 A = "03_sigmoid_gates"
 
@@ -33,50 +33,6 @@ def sigmoid_backward(dout, cache):
     return out * (1.0 - out) * np.ones_like(dout)
 
 
-@mistake(A, "overwrite-not-accumulate", "+=")
-def staged_forward_backward(x, y):
-    sigy = 1.0 / (1 + np.exp(-y))
-    num = x + sigy
-    sigx = 1.0 / (1 + np.exp(-x))
-    xpy = x + y
-    xpysqr = xpy ** 2
-    den = sigx + xpysqr
-    invden = 1.0 / den
-    f = num * invden
-    dnum = invden
-    dinvden = num
-    dden = (-1.0 / den ** 2) * dinvden
-    dsigx = 1.0 * dden
-    dxpysqr = 1.0 * dden
-    dxpy = 2.0 * xpy * dxpysqr
-    dx = 1.0 * dxpy
-    dy = 1.0 * dxpy
-    dx = (1 - sigx) * sigx * dsigx
-    dx = 1.0 * dnum
-    dsigy = 1.0 * dnum
-    dy = (1 - sigy) * sigy * dsigy
-    return f, dx, dy
-
-
-@mistake(A, "sigma-prime-of-input", "sig * (1 - sig)")
-def staged_forward_backward(x, y):
-    sigy = 1.0 / (1 + np.exp(-y))
-    num = x + sigy
-    sigx = 1.0 / (1 + np.exp(-x))
-    xpy = x + y
-    xpysqr = xpy ** 2
-    den = sigx + xpysqr
-    invden = 1.0 / den
-    f = num * invden
-    dnum = invden
-    dinvden = num
-    dden = (-1.0 / den ** 2) * dinvden
-    dxpy = 2.0 * xpy * dden
-    dx = dxpy + (1 - x) * sigx * dden + dnum
-    dy = dxpy + (1 - y) * sigy * dnum
-    return f, dx, dy
-
-
 @mistake(A, "hard-coded-example", "hard-coded")
 def neuron_forward_backward(w, x):
     return 0.7310585786300049, np.array([-0.19661193, -0.39322387, 0.19661193]), np.array([0.39322387, -0.5898358])
@@ -101,64 +57,6 @@ def neuron_forward_backward(w, x):
 @mistake(A, "no-bias", "bias")
 def affine_forward(x, w, b):
     return x @ w, (x, w, b)
-
-
-@mistake(A, "db-not-summed", "summed over the batch")
-def affine_backward(dout, cache):
-    x, w, b = cache
-    return dout @ w.T, x.T @ dout, dout
-
-
-@mistake(A, "dw-transposed", "transpose")
-def affine_backward(dout, cache):
-    x, w, b = cache
-    return dout @ w.T, dout.T @ x, dout.sum(axis=0)
-
-
-@mistake(A, "db-mean", "factor")
-def affine_backward(dout, cache):
-    x, w, b = cache
-    return dout @ w.T, x.T @ dout, dout.mean(axis=0)
-
-
-@mistake(A, "gradient-without-1-over-n", "1/N")
-def train_xor_mlp(X, y, hidden_size=8, lr=1.0, epochs=2000, seed=0):
-    rng = np.random.default_rng(seed)
-    params = {"W1": rng.standard_normal((X.shape[1], hidden_size)), "b1": np.zeros(hidden_size),
-              "W2": rng.standard_normal((hidden_size, 1)), "b2": np.zeros(1)}
-    t = np.asarray(y, dtype=float).reshape(-1, 1)
-    losses = []
-    for epoch in range(epochs):
-        a, cache1 = affine_forward(X, params["W1"], params["b1"])
-        h, cache2 = sigmoid_forward(a)
-        scores, cache3 = affine_forward(h, params["W2"], params["b2"])
-        p, _ = sigmoid_forward(scores)
-        losses.append(float(np.mean(t * np.logaddexp(0.0, -scores) + (1.0 - t) * np.logaddexp(0.0, scores))))
-        dh, dW2, db2 = affine_backward(p - t, cache3)
-        _, dW1, db1 = affine_backward(sigmoid_backward(dh, cache2), cache1)
-        for name, grad in (("W1", dW1), ("b1", db1), ("W2", dW2), ("b2", db2)):
-            params[name] = params[name] - lr * grad
-    return params, losses
-
-
-@mistake(A, "gradient-ascent", "wrong sign")
-def train_xor_mlp(X, y, hidden_size=8, lr=1.0, epochs=2000, seed=0):
-    rng = np.random.default_rng(seed)
-    params = {"W1": rng.standard_normal((X.shape[1], hidden_size)), "b1": np.zeros(hidden_size),
-              "W2": rng.standard_normal((hidden_size, 1)), "b2": np.zeros(1)}
-    t = np.asarray(y, dtype=float).reshape(-1, 1)
-    losses = []
-    for epoch in range(epochs):
-        a, cache1 = affine_forward(X, params["W1"], params["b1"])
-        h, cache2 = sigmoid_forward(a)
-        scores, cache3 = affine_forward(h, params["W2"], params["b2"])
-        p, _ = sigmoid_forward(scores)
-        losses.append(float(np.mean(t * np.logaddexp(0.0, -scores) + (1.0 - t) * np.logaddexp(0.0, scores))))
-        dh, dW2, db2 = affine_backward((p - t) / len(t), cache3)
-        _, dW1, db1 = affine_backward(sigmoid_backward(dh, cache2), cache1)
-        for name, grad in (("W1", dW1), ("b1", db1), ("W2", dW2), ("b2", db2)):
-            params[name] = params[name] + lr * grad
-    return params, losses
 
 
 @mistake(A, "own-numpy-layers", "your own layer functions")
@@ -186,3 +84,18 @@ def mlp_predict(params, X):
     h, _ = sigmoid_forward(affine_forward(X, params["W1"], params["b1"])[0])
     scores, _ = affine_forward(h, params["W2"], params["b2"])
     return sigmoid_forward(scores)[0].ravel()
+
+
+STAGED = "staged_forward_backward"
+mutation(A, STAGED, "overwrite-not-accumulate", "+=",
+         ("dx += (1 - sigx) * sigx * dsigx", "dx = (1 - sigx) * sigx * dsigx"), ("dx += 1.0 * dnum", "dx = 1.0 * dnum"),
+         ("dy += (1 - sigy)", "dy = (1 - sigy)"))
+mutation(A, STAGED, "sigma-prime-of-input", "sig * (1 - sig)",
+         ("(1 - sigx) * sigx", "(1 - x) * sigx"), ("(1 - sigy) * sigy", "(1 - y) * sigy"))
+
+AFFINE, TRAIN = "affine_backward", "train_xor_mlp"
+mutation(A, AFFINE, "db-not-summed", "summed over the batch", ("db = dout.sum(axis=0)", "db = dout"))
+mutation(A, AFFINE, "dw-transposed", "transpose", ("dw = x.T @ dout", "dw = dout.T @ x"))
+mutation(A, AFFINE, "db-mean", "factor", ("db = dout.sum(axis=0)", "db = dout.mean(axis=0)"))
+mutation(A, TRAIN, "gradient-without-1-over-n", "1/N", ("dscores = (p - t) / N", "dscores = p - t"))
+mutation(A, TRAIN, "gradient-ascent", "wrong sign", ("params[name] - lr * grad", "params[name] + lr * grad"))

@@ -169,19 +169,22 @@ class Course:
         for aid in self.assignments(assignments):
             self._ensure_released(aid)
             release_nb = read_notebook(notebook_path(self.root, "release", aid))
-            roster = students or self.students()
+            with Gradebook(self.db_url) as gb:
+                max_score = float(gb.find_assignment(aid).max_score)
+            roster, rows = students or self.students(), []
             for i, student in enumerate(roster, 1):
-                result = self._grade_one(student, aid, release_nb)
-                results.append(result)
+                result = self._grade_one(student, aid, release_nb, max_score)
+                rows.append(result)
                 notes = f"  ({'; '.join(result.notes)})" if result.notes else ""
                 _say(f"[{i}/{len(roster)}] {aid} {student}: {result.status}, "
                      f"{result.score:g}/{result.max_score:g}{notes}")
-            self._save(aid, [r for r in results if r.assignment == aid])
+            self._save(aid, rows)
+            results += rows
         return results
 
-    def _grade_one(self, student, aid, release_nb):
+    def _grade_one(self, student, aid, release_nb, max_score):
         gradable, notes = self._preflight(student, aid, release_nb)
-        result = Result(student, aid, NOT_GRADED, 0.0, self._max_score(aid), notes)
+        result = Result(student, aid, NOT_GRADED, 0.0, max_score, notes)
         with Gradebook(self.db_url) as gb:
             gb.update_or_create_student(student)
         if not gradable:
@@ -204,10 +207,6 @@ class Course:
             sub = gb.find_submission(aid, student)
             result.status, result.score = GRADED, float(sub.score)
         return result
-
-    def _max_score(self, aid):
-        with Gradebook(self.db_url) as gb:
-            return float(gb.find_assignment(aid).max_score)
 
     def _forget(self, student, aid):
         """Drop an earlier grade of a submission that can no longer be graded, so no stale score stays."""

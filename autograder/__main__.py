@@ -2,7 +2,8 @@
 
   release     regenerate release/ from source/
   validate    check that every source notebook passes all its tests
-  autograde   grade every submission in submitted/ (one row per student, whatever happens)
+  autograde   grade every submission in submitted/ in sandboxes (bubblewrap), in parallel: one row per
+              student whatever happens, a score histogram and an integrity report at the end
   feedback    write feedback HTML for the graded submissions
   export      write the grades to a CSV file
   demo        all of the above on bundled sample submissions, in a fresh course folder
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from . import samples
 from .notebooks import REPO
-from .pipeline import Course, copy_course, table
+from .pipeline import Course, copy_course, summary
 
 
 def demo(root, assignments):
@@ -35,7 +36,7 @@ def demo(root, assignments):
     print("== feedback")
     course.feedback(assignments)
     print("== grades")
-    print(table(results))
+    print(summary(results))
     course.export(root / "exports" / "grades.csv", assignments)
     return results
 
@@ -48,6 +49,9 @@ def main(argv=None):
     parser.add_argument("--assignment", action="append", help="only this assignment (repeatable)")
     parser.add_argument("--student", action="append", help="autograde: only this student (repeatable)")
     parser.add_argument("--to", default=None, help="export: the CSV file (default: exports/grades.csv)")
+    parser.add_argument("--unsafe", action="store_true",
+                        help="autograde: run student code without a sandbox where none is available")
+    parser.add_argument("--workers", type=int, default=None, help="autograde: parallel runs (default: one per core)")
     args = parser.parse_args(argv)
     if args.command == "demo":
         demo(args.course_dir or REPO / "build" / "demo", args.assignment)
@@ -58,7 +62,7 @@ def main(argv=None):
     elif args.command == "validate":
         return 1 if course.validate(args.assignment) else 0
     elif args.command == "autograde":
-        print(table(course.autograde(args.assignment, args.student)))
+        print(summary(course.autograde(args.assignment, args.student, args.unsafe, args.workers)))
     elif args.command == "feedback":
         course.feedback(args.assignment)
     elif args.command == "export":

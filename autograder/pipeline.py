@@ -15,6 +15,7 @@ import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import nbformat
 from nbformat.warnings import MissingIDFieldWarning
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps.api import NbGraderAPI
@@ -37,6 +38,7 @@ class Result:
     score: float = 0.0
     max_score: float = 0.0
     notes: list = field(default_factory=list)
+    flags: list = field(default_factory=list)
 
 
 def _use_this_environment():
@@ -163,8 +165,49 @@ class Course:
                 pass
         self.release([aid])
 
-    def autograde(self, assignments=None, students=None):
-        """Autograde every student's submission of each assignment; return all Results."""
+    def autograde(self, assignments=None, students=None, unsafe=False, workers=None, limits=None):
+        """Grade every student's submission of each assignment in sandboxes, in parallel; return all Results."""
+        from . import grader, sandbox
+        results = []
+        for aid in self.assignments(assignments):
+            self._ensure_released(aid)
+            with Gradebook(self.db_url) as gb:
+                max_score = float(gb.find_assignment(aid).max_score)
+            roster, rows = students or self.students(), []
+            progress = grader.Progress(len(roster), aid)
+            for student, gradable, notes, outcome, nb in grader.grade_class(
+                    self, aid, roster, limits or sandbox.Limits(), unsafe, workers):
+                result = Result(student, aid, NOT_GRADED, 0.0, max_score, notes)
+                if gradable:
+                    result.status, result.flags = GRADED, outcome.flags
+                    result.score = self._store(student, aid, outcome, nb)
+                else:
+                    with Gradebook(self.db_url) as gb:
+                        gb.update_or_create_student(student)
+                    self._forget(student, aid)
+                rows.append(result)
+                progress.step(result)
+            rows.sort(key=lambda r: roster.index(r.student))
+            self._save(aid, rows)
+            progress.close(rows)
+            results += rows
+        return results
+
+    def _store(self, student, aid, outcome, nb):
+        """Write the autograded notebook and the grades; return the total score from the gradebook."""
+        from .grader import record_grades
+        folder = self.root / "autograded" / student / aid
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, folder / f"{aid}.ipynb")
+        stamp = self.root / "submitted" / student / aid / "timestamp.txt"
+        if stamp.exists():
+            shutil.copy(stamp, folder / "timestamp.txt")
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=SAWarning)
+            return record_grades(self.db_url, aid, student, outcome, aid)
+
+    def autograde_with_nbgrader(self, assignments=None, students=None):
+        """Autograde with plain `nbgrader autograde`, one student at a time (no sandbox); return all Results."""
         results = []
         for aid in self.assignments(assignments):
             self._ensure_released(aid)
@@ -220,6 +263,7 @@ class Course:
         self.reports.mkdir(exist_ok=True)
         path = self.reports / f"{aid}.json"
         path.write_text(json.dumps([asdict(r) for r in results], indent=1))
+        (self.reports / f"{aid}-integrity.txt").write_text("\n".join(integrity(results)) + "\n")
 
     def load_results(self, assignments=None):
         results = []
@@ -251,10 +295,10 @@ class Course:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("w", newline="") as fh:
             writer = csv.writer(fh)
-            writer.writerow(["assignment", "student", "status", "score", "max_score", "notes"])
+            writer.writerow(["assignment", "student", "status", "score", "max_score", "notes", "flags"])
             for r in results:
                 writer.writerow([r.assignment, r.student, r.status, f"{r.score:g}", f"{r.max_score:g}",
-                                 "; ".join(r.notes)])
+                                 "; ".join(r.notes), "; ".join(r.flags)])
         _say(f"exported {len(results)} rows to {path}")
         return path
 
@@ -267,3 +311,30 @@ def table(results):
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[4] for row in rows]
     return "\n".join(line.rstrip() for line in lines)
+
+
+def histogram(results, bins=10, width=40):
+    """A text histogram of the graded scores, as percentages of the maximum."""
+    scores = [100 * r.score / r.max_score for r in results if r.status == GRADED and r.max_score]
+    if not scores:
+        return "no graded submissions"
+    counts = [0] * bins
+    for s in scores:
+        counts[min(int(s * bins / 100), bins - 1)] += 1
+    top = max(counts)
+    lines = [f"{100 * i // bins:3d}-{100 * (i + 1) // bins:3d}% | {'#' * round(width * c / top):<{width}} {c}"
+             for i, c in enumerate(counts)]
+    ungraded = sum(r.status != GRADED for r in results)
+    return "\n".join(lines + [f"not graded: {ungraded}"])
+
+
+def integrity(results):
+    """What looked like tampering, one line per finding."""
+    return [f"{r.assignment} {r.student}: {flag}" for r in results for flag in r.flags]
+
+
+def summary(results):
+    """The grade table, the histogram of scores and the integrity report, for the terminal."""
+    found = integrity(results)
+    return "\n\n".join([table(results), "scores\n" + histogram(results),
+                        "integrity report\n" + ("\n".join(found) if found else "nothing suspicious")])

@@ -1,0 +1,312 @@
+"""Grading a class in sandboxes: run each submission, judge its outputs here, record the grades.
+
+For each submission: the notebook with its test cells restored (hidden tests included) runs in a
+sandbox (autograder.sandbox), which returns the in-notebook outcomes and the graded functions'
+outputs on the probes as plain data. The outputs are judged here (autograder.probes) and give
+each function a fraction of checks passed; every test cell of that function earns that fraction
+of its points. The grades go into nbgrader's gradebook, the autograded notebook into
+autograded/, so the formgrader, `nbgrader export` and feedback keep working.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import numpy as np
+from nbgrader.api import Gradebook, MissingEntry
+
+from . import plaindata, sandbox
+from .notebooks import function_of, nbgrader_cells, notebook_path, points, read_notebook, solution_code
+from .probes import expected, judge, probes
+
+UNSAFE_HELP = ("no working sandbox (bubblewrap, Debian package `bubblewrap`) on this machine: student code "
+               "would run with your rights and see the gradebook and the hidden tests. Install bubblewrap, "
+               "or pass --unsafe to grade without a sandbox anyway.")
+
+
+class NoSandbox(SystemExit):
+    """Raised when grading would run student code unconfined and the instructor did not allow it."""
+
+
+@dataclass
+class Assignment:
+    """What grading one assignment needs, prepared once per run."""
+    aid: str
+    source: object
+    release: object
+    functions: list
+    probes: list
+    expected: list
+    points: dict
+    folder: Path
+
+
+@dataclass
+class Outcome:
+    """One submission's judged run."""
+    scores: dict = field(default_factory=dict)
+    checks: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+    flags: list = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def prepare(aid, root, workdir):
+    """Probes, their expected outputs and the notebook structure of one assignment."""
+    source = read_notebook(notebook_path(root, "source", aid))
+    release = read_notebook(notebook_path(root, "release", aid))
+    found = probes(aid)
+    folder = Path(workdir) / aid
+    folder.mkdir(parents=True)
+    plaindata.save(folder / "probes", [{"function": p.function, "args": p.args, "forward": p.forward}
+                                       for p in found])
+    return Assignment(aid, source, release, list(solution_code(source)), found, [expected(p) for p in found],
+                      points(source), folder)
+
+
+def notebook_to_run(submitted, source):
+    """The submission with every test cell as in source/ (hidden tests included), missing ones put back."""
+    nb = nbformat.from_dict(json.loads(json.dumps(submitted)))
+    originals = nbgrader_cells(source, "grade")
+    present = nbgrader_cells(nb, "grade")
+    for gid, cell in present.items():
+        if gid in originals:
+            cell.source = originals[gid].source
+    order = [c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in source.cells]
+    for gid, cell in originals.items():
+        if gid in present:
+            continue
+        before = [g for g in order[:order.index(gid)] if g]
+        ids = [c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells]
+        at = max((ids.index(g) + 1 for g in before if g in ids), default=len(nb.cells))
+        nb.cells.insert(at, nbformat.from_dict(json.loads(json.dumps(cell))))
+    seen = set()
+    for cell in nb.cells:
+        if not cell.get("id") or cell["id"] in seen:  # restored cells may lack an id or repeat one
+            cell["id"] = uuid.uuid4().hex[:12]
+        seen.add(cell["id"])
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    nb.nbformat_minor = max(nb.nbformat_minor, 5)
+    return nb
+
+
+def run_submission(assignment, nb, submission_dir, limits, bwrap, scratch, mpl_cache):
+    """Run nb in a sandbox; return (run record or None, [outputs per probe] by function, problems)."""
+    box = Path(tempfile.mkdtemp(dir=scratch))
+    dirs = {name: box / name for name in ("job", "out", "work", "home", "tmp", "state")}
+    shutil.copytree(submission_dir, dirs["work"], ignore=shutil.ignore_patterns("*.ipynb"))
+    for name in ("job", "out", "home", "tmp", "state"):
+        dirs[name].mkdir(exist_ok=True)
+    shutil.copytree(mpl_cache, dirs["state"] / "mpl")
+    for ext in ("json", "npz"):
+        shutil.copy(assignment.folder / f"probes.{ext}", dirs["job"] / f"probes.{ext}")
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    inside = lambda d: f"{sandbox.INSIDE_GRADER}/{d}" if bwrap else str(dirs[d])  # noqa: E731
+    job = {"cells": [{"source": c.source} for c in code], "functions": assignment.functions,
+           "probes": f"{inside('job')}/probes", "out": inside("out"), "cell_timeout": limits.cell_seconds,
+           "function_timeout": limits.function_seconds, "total_timeout": limits.total_seconds - 5,
+           "memory_bytes": limits.memory_bytes, "function_memory_bytes": limits.function_memory_bytes}
+    (dirs["job"] / "job.json").write_text(json.dumps(job))
+    names = dict(job_dir=dirs["job"], out_dir=dirs["out"], work_dir=dirs["work"], home_dir=dirs["home"],
+                 tmp_dir=dirs["tmp"], state_dir=dirs["state"], workdir_name=assignment.aid)
+    argv, env = (sandbox.command(bwrap, **names), {}) if bwrap else sandbox.plain_command(**names)
+    code_, seconds = sandbox.run(argv, env, limits, box / "sandbox.log", cwd=None if bwrap else dirs["work"])
+    problems = [] if code_ is not None else [f"the whole run stopped at the {limits.total_seconds:g} s limit"]
+    record = None
+    try:
+        record = json.loads((dirs["out"] / "run.json").read_text())
+    except (OSError, ValueError):
+        log = (box / "sandbox.log").read_text(errors="replace")[-600:]
+        problems.append("the sandbox wrote no results" + (f": {log.strip()}" if log.strip() else ""))
+    values = {}
+    for f in assignment.functions:
+        try:
+            values[f] = plaindata.load(dirs["out"] / f"values-{f}")
+        except (OSError, ValueError, KeyError):
+            pass
+    strays = _strays(dirs)
+    shutil.rmtree(box, ignore_errors=True)
+    return record, values, problems, strays, seconds
+
+
+def _strays(dirs):
+    """Files the run left outside its working folder (its HOME and /tmp), for the integrity report."""
+    found = []
+    for name, shown in (("home", "~"), ("tmp", "/tmp")):
+        for p in sorted(dirs[name].rglob("*")):
+            if p.is_file():
+                found.append(f"wrote outside the working folder: {shown}/{p.relative_to(dirs[name])}")
+    return found[:20]
+
+
+def judge_function(assignment, function, status, values):
+    """(fraction of checks passed, messages) for one graded function."""
+    mine = [(p, e) for p, e in zip(assignment.probes, assignment.expected) if p.function == function]
+    if status.get("status") != "ran" or values is None or len(values) != len(mine):
+        why = status.get("why") or "its outputs did not come back"
+        return 0.0, [f"{function}: not checked: {why}."]
+    passed, messages = 0, []
+    for (probe, want), got in zip(mine, values):
+        problem = _problem(probe, want, got)
+        passed += problem is None
+        if problem:
+            messages.append(f"{function}, case '{probe.label}': {problem}")
+    return passed / len(mine), messages
+
+
+def _problem(probe, want, got):
+    if got.get("error"):
+        return f"it raised {got['error']}"
+    problem = judge(probe, got["value"], want)
+    if problem:
+        return problem
+    if probe.quiet and got.get("warnings"):
+        return f"it gave a warning ({got['warnings'][0]}); rewrite it so that it cannot overflow."
+    fargs = probe.forward[1] if probe.forward else ()
+    for before, after in [*zip(probe.args, got.get("args") or ()), *zip(fargs, got.get("fargs") or ())]:
+        if isinstance(before, np.ndarray) and not np.array_equal(before, np.asarray(after)):
+            return "it changed one of its input arrays in place; work on copies."
+    return None
+
+
+def judge_run(assignment, nb, record, values, problems, strays):
+    """Scores per test cell, messages, notes and integrity flags for one run."""
+    outcome = Outcome(notes=list(problems))
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    cells = (record or {}).get("cells") or [None] * len(code)
+    in_notebook = {}
+    for cell, rec in zip(code, cells):
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if rec and rec.get("status") in ("crashed", "timeout"):
+            outcome.notes.append(f"cell {gid or code.index(cell) + 1}: {rec['why']}")
+        if gid in assignment.points:
+            in_notebook[gid] = bool(rec) and rec.get("status") == "ok"
+    statuses = (record or {}).get("functions") or {}
+    fractions = {}
+    for f in assignment.functions:
+        fractions[f], outcome.checks[f] = judge_function(assignment, f, statuses.get(f, {}), values.get(f))
+    for gid, pts in assignment.points.items():
+        owner = function_of(gid, assignment.functions)
+        fraction = fractions[owner] if owner else float(in_notebook.get(gid, False))
+        outcome.scores[gid] = round(pts * fraction, 2)
+    for f in assignment.functions:
+        cells_ok = [ok for gid, ok in in_notebook.items() if function_of(gid, assignment.functions) == f]
+        if cells_ok and all(cells_ok) != (fractions[f] == 1.0):
+            outcome.flags.append(f"{f}: the notebook's own tests {'pass' if all(cells_ok) else 'fail'} but the "
+                                 f"grader's checks {'fail' if all(cells_ok) else 'pass'}")
+    outcome.flags += (record or {}).get("integrity", []) + strays
+    return outcome
+
+
+def autograded_notebook(nb, record, outcome, assignment):
+    """The run notebook with its text outputs, and under each test cell the grader's findings."""
+    nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    for n, (cell, rec) in enumerate(zip(code, (record or {}).get("cells") or [None] * len(code)), 1):
+        cell.execution_count = n
+        rec = rec or {"status": "not run", "why": "it did not run"}
+        for stream in ("stdout", "stderr"):
+            if rec.get(stream):
+                cell.outputs.append(nbformat.v4.new_output("stream", name=stream, text=rec[stream]))
+        if rec.get("error"):
+            ename, _, evalue = rec["error"].partition(": ")
+            cell.outputs.append(nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[rec["error"]]))
+        elif rec.get("why"):
+            cell.outputs.append(nbformat.v4.new_output("error", ename=rec["status"], evalue=rec["why"],
+                                                       traceback=[rec["why"]]))
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        owner = function_of(gid, assignment.functions) if gid in assignment.points else None
+        if owner:
+            found = outcome.checks[owner]
+            text = f"Grader's checks of {owner}: " + ("all passed.\n" if not found else
+                                                       "\n".join(f"- {m}" for m in found) + "\n")
+            cell.outputs.append(nbformat.v4.new_output("stream", name="stdout", text=text))
+    return nb
+
+
+def record_grades(db_url, aid, student, outcome, notebook_name):
+    """Put the scores into nbgrader's gradebook, creating the submission if needed; return the total."""
+    with Gradebook(db_url) as gb:
+        gb.update_or_create_student(student)
+        try:
+            gb.find_submission(aid, student)
+        except MissingEntry:
+            gb.add_submission(aid, student)
+        for gid, score in outcome.scores.items():
+            grade = gb.find_grade(gid, notebook_name, aid, student)
+            grade.auto_score = score
+            grade.needs_manual_grade = False
+        gb.db.commit()
+        return float(gb.find_submission(aid, student).score)
+
+
+def matplotlib_cache(scratch):
+    """A font cache built once, copied into every sandbox so matplotlib does not rebuild it each time."""
+    path = Path(scratch) / "mpl"
+    path.mkdir()
+    subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], check=True,
+                   env={"MPLCONFIGDIR": str(path), "PATH": "/usr/bin:/bin", "HOME": str(scratch)})
+    return path
+
+
+def grade_class(course, aid, roster, limits, unsafe=False, workers=None, report=print):
+    """Grade every student of roster on aid; yield (student, gradable, notes, outcome, nb) as each finishes."""
+    bwrap = sandbox.bubblewrap()
+    if not bwrap and not unsafe:
+        raise NoSandbox(UNSAFE_HELP)
+    scratch = Path(tempfile.mkdtemp(prefix="backprop-grading-"))
+    try:
+        assignment = prepare(aid, course.root, scratch)
+        mpl = matplotlib_cache(scratch)
+        jobs = {}
+        with ThreadPoolExecutor(max_workers=workers or len(os.sched_getaffinity(0))) as pool:
+            for student in roster:
+                gradable, notes = course._preflight(student, aid, assignment.release)
+                if not gradable:
+                    yield student, False, notes, None, None
+                    continue
+                folder = course.root / "submitted" / student / aid
+                nb = notebook_to_run(read_notebook(folder / f"{aid}.ipynb"), assignment.source)
+                future = pool.submit(run_submission, assignment, nb, folder, limits, bwrap, scratch, mpl)
+                jobs[future] = (student, notes, nb)
+            for future in as_completed(jobs):
+                student, notes, nb = jobs[future]
+                record, values, problems, strays, seconds = future.result()
+                outcome = judge_run(assignment, nb, record, values, problems, strays)
+                outcome.seconds = seconds
+                outcome.notes = notes + outcome.notes
+                yield student, True, outcome.notes, outcome, autograded_notebook(nb, record, outcome, assignment)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+class Progress:
+    """A progress bar on a terminal (one line per student elsewhere), for grading a class."""
+
+    def __init__(self, total, aid, out=sys.stdout, width=30):
+        self.total, self.aid, self.out, self.width, self.done = total, aid, out, width, 0
+        self.start = time.perf_counter()
+        self.tty = out.isatty()
+
+    def step(self, result):
+        self.done += 1
+        filled = self.width * self.done // max(self.total, 1)
+        line = (f"{self.aid} [{'#' * filled}{'.' * (self.width - filled)}] {self.done}/{self.total} "
+                f"{result.student}: {result.score:g}/{result.max_score:g}"
+                + ("" if result.status == "graded" else f" ({result.status})"))
+        self.out.write(("\r" + line.ljust(100)) if self.tty else line + "\n")
+        self.out.flush()
+
+    def close(self, rows):
+        if self.tty:
+            self.out.write("\n")
+        self.out.write(f"{self.aid}: {len(rows)} students in {time.perf_counter() - self.start:.1f} s\n")

@@ -1,0 +1,292 @@
+"""The grader's own checks of each graded function: inputs to call it on and how to judge the output.
+
+A Probe is plain data that goes into the sandbox; the student's function is called there and
+its output comes back as plain data. Judging happens here, in a process the student's code never
+ran in: against the reference solution and, for backward functions, against a numerical gradient
+of the reference forward pass.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from course.gradcheck import diagnose, five_point_gradient, rel_error
+
+from . import reference
+from .plaindata import Named, Unsupported
+from .sandbox_runner import PROBE_FUNCTIONS
+
+
+
+@dataclass
+class Probe:
+    """One call of a graded function, described as plain data.
+
+    With `forward` = (name, fargs) the call is function(*args, cache), cache from name(*fargs).
+    With `grad_of` = (name, fargs) the expected output is the numerical gradient of
+    sum(upstream * name(*fargs)) with respect to fargs, the upstream gradients being the args.
+    """
+    function: str
+    args: tuple
+    label: str
+    forward: tuple = None
+    grad_of: tuple = None
+    check: str = "close"
+    tol: float = 1e-7
+    quiet: bool = False  # the spec asks for no warning (the stable sigmoid)
+
+
+def _arr(rng, *shape):
+    return rng.standard_normal(shape)
+
+
+def _backward(function, forward, fargs, upstream, label, numeric=False, tol=1e-7):
+    return Probe(function, tuple(upstream), label, forward=(forward, tuple(fargs)),
+                 grad_of=(forward, tuple(fargs)) if numeric else None, tol=1e-6 if numeric else tol)
+
+
+def _probes_01(rng):
+    X = rng.integers(-2, 3, (12, 3)).astype(float)
+    w = rng.integers(-2, 3, 3).astype(float)
+    sep = rng.standard_normal((15, 2))
+    return [
+        Probe("perceptron_predict", (X, w, 1.0), "integer inputs, some scores exactly 0", check="labels"),
+        Probe("perceptron_predict", (_arr(rng, 20, 4), _arr(rng, 4), -0.3), "20 random points in 4-D", check="labels"),
+        Probe("perceptron_train", (X, (X @ w + 1 > 0).astype(int), 0.5, 60), "separable data, lr 0.5"),
+        Probe("perceptron_train", (sep, rng.integers(0, 2, 15), 0.3, 7), "non-separable data, 7 epochs"),
+        Probe("perceptron_train", (np.array([[0., 0], [0, 1], [1, 0], [1, 1]]), np.array([0, 0, 0, 1])),
+              "AND with the defaults"),
+        Probe("xor_predict", (np.array([[0., 0], [0, 1], [1, 0], [1, 1]]),), "the XOR truth table", check="labels"),
+        Probe("xor_predict", (rng.integers(0, 2, (17, 2)).astype(float),), "17 binary inputs in random order",
+              check="labels"),
+    ]
+
+
+def _probes_02(rng):
+    probes = []
+    for shape, label in (((), "floats"), ((3, 4), "(3, 4) arrays")):
+        x, y, d, d2 = (_arr(rng, *shape) for _ in range(4))
+        if shape:
+            y[0] = x[0]  # ties for max
+        x, y, d, d2 = (float(v) if not shape else v for v in (x, y, d, d2))
+        for gate in ("add", "mul", "max"):
+            probes.append(Probe(f"{gate}_forward", (x, y), label))
+            probes.append(_backward(f"{gate}_backward", f"{gate}_forward", (x, y), (d,), label + ", ties" * bool(shape)))
+        probes.append(Probe("copy_forward", (x,), label))
+        probes.append(_backward("copy_backward", "copy_forward", (x,), (d, d2), label))
+    x, y, d, d2 = (_arr(rng, 2, 5) + 3 * np.arange(5) for _ in range(4))  # no ties: max is differentiable
+    for gate in ("add", "mul", "max"):
+        probes.append(_backward(f"{gate}_backward", f"{gate}_forward", (x, y), (d,), "numerical gradient", True))
+    probes.append(_backward("copy_backward", "copy_forward", (x,), (d, d2), "numerical gradient", True))
+    probes += [Probe("circuit_forward_backward", (-2.0, 5.0, -4.0), "x=-2, y=5, z=-4"),
+               Probe("circuit_forward_backward", tuple(_arr(rng, 3, 2)), "(3, 2) arrays"),
+               Probe("numerical_gradient", (Named("sum_of_cubes"), _arr(rng, 3, 2), 1e-2), "sum of cubes, h=1e-2"),
+               Probe("numerical_gradient", (Named("sin_product"), _arr(rng, 5)), "sum of sin(x) * roll(x), default h",
+                     tol=1e-6)]
+    return probes
+
+
+def _probes_03(rng):
+    x = rng.uniform(-6, 6, (4, 5))
+    x[0, :2] = [-1e4, 1e4]  # the far tails, where a naive sigmoid overflows
+    xs, w, b = _arr(rng, 6, 3), _arr(rng, 3, 4), _arr(rng, 4)
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    y = np.array([0, 1, 1, 0])
+    params = {"W1": _arr(rng, 2, 5), "b1": _arr(rng, 5), "W2": _arr(rng, 5, 1), "b2": _arr(rng, 1)}
+    return [
+        Probe("sigmoid_forward", (x,), "(4, 5) with entries at -1e4 and 1e4", quiet=True),
+        Probe("sigmoid_backward", (_arr(rng, 4, 5),), "(4, 5) with far tails", forward=("sigmoid_forward", (x,)),
+              quiet=True),
+        _backward("sigmoid_backward", "sigmoid_forward", (_arr(rng, 3, 2),), (_arr(rng, 3, 2),),
+                  "numerical gradient", True),
+        Probe("neuron_forward_backward", (np.array([2.0, -3.0, -3.0]), np.array([-1.0, -2.0])), "w=[2,-3,-3], x=[-1,-2]"),
+        Probe("neuron_forward_backward", (_arr(rng, 3), _arr(rng, 2)), "random w and x"),
+        Probe("staged_forward_backward", (3.0, -4.0), "x=3, y=-4"),
+        Probe("staged_forward_backward", (rng.uniform(-3, 3, 5), rng.uniform(-3, 3, 5)), "arrays of 5"),
+        Probe("affine_forward", (xs, w, b), "x (6, 3), w (3, 4)"),
+        _backward("affine_backward", "affine_forward", (xs, w, b), (_arr(rng, 6, 4),), "x (6, 3), w (3, 4)"),
+        _backward("affine_backward", "affine_forward", (_arr(rng, 2, 5), _arr(rng, 5, 3), _arr(rng, 3)),
+                  (_arr(rng, 2, 3),), "numerical gradient, x (2, 5), w (5, 3)", True),
+        Probe("train_xor_mlp", (X, y, 3, 0.5, 1, 0), "one epoch, H=3, lr=0.5"),
+        Probe("train_xor_mlp", (_arr(rng, 6, 2), rng.integers(0, 2, 6), 5, 0.3, 4, 7), "four epochs, H=5, seed 7",
+              tol=1e-6),
+        Probe("train_xor_mlp", (X, y), "XOR with the defaults", check="learns_xor"),
+        Probe("train_xor_mlp", (X, y, 8, 1.0, 2000, 32), "XOR with seed 32", check="learns_xor"),
+        Probe("mlp_predict", (params, _arr(rng, 9, 2)), "9 points, H=5", check="labels"),
+    ]
+
+
+def _probes_04(rng):
+    probes = []
+    cases = [((2, 3, 8, 6), (2, 2, 2), "2x2 windows, stride 2"), ((1, 2, 7, 6), (3, 2, 2), "3x2 windows, stride 2"),
+             ((2, 1, 5, 7), (3, 3, 1), "3x3 windows, stride 1 (overlapping)")]
+    for shape, (ph, pw, s), label in cases:
+        param = {"pool_height": ph, "pool_width": pw, "stride": s}
+        x = _arr(rng, *shape)
+        ties = rng.integers(0, 3, shape).astype(float)
+        dout = _arr(rng, shape[0], shape[1], 1 + (shape[2] - ph) // s, 1 + (shape[3] - pw) // s)
+        for kind in ("avg", "max"):
+            probes.append(Probe(f"{kind}_pool_forward", (x, param), label))
+            probes.append(_backward(f"{kind}_pool_backward", f"{kind}_pool_forward", (x, param), (dout,), label))
+        probes.append(_backward("max_pool_backward", "max_pool_forward", (ties, param), (dout,), label + ", ties"))
+    x = np.arange(2 * 6 * 5, dtype=float).reshape(1, 2, 6, 5)
+    rng.shuffle(x.reshape(-1))  # distinct values: max pooling is differentiable there
+    param = {"pool_height": 2, "pool_width": 3, "stride": 1}
+    for kind in ("avg", "max"):
+        probes.append(_backward(f"{kind}_pool_backward", f"{kind}_pool_forward", (x / 7, param),
+                                (_arr(rng, 1, 2, 5, 3),), "numerical gradient, 2x3 windows, stride 1", True))
+    probes += [Probe("kron_upsample", (_arr(rng, 2, 3, 2, 4), 2, 3), "2x3 blocks"),
+               Probe("kron_upsample", (_arr(rng, 1, 1, 3, 3), 1, 2), "1x2 blocks")]
+    return probes
+
+
+def _probes_05(rng):
+    probes = [Probe("corr2d", (_arr(rng, 3, 3), _arr(rng, 2, 2)), "3x3 input, 2x2 kernel"),
+              Probe("corr2d", (_arr(rng, 6, 5), _arr(rng, 3, 2)), "6x5 input, 3x2 kernel"),
+              Probe("corr2d_backward", (_arr(rng, 4, 4), _arr(rng, 6, 5), _arr(rng, 3, 2)), "6x5 input, 3x2 kernel")]
+    dout, x, k = _arr(rng, 3, 2), _arr(rng, 4, 4), _arr(rng, 2, 3)
+    probes.append(Probe("corr2d_backward", (dout, x, k), "numerical gradient, 4x4 input, 2x3 kernel",
+                        grad_of=("corr2d", (x, k)), tol=1e-6))
+    cases = [((2, 3, 7, 6), (4, 3, 3, 2), 1, 0, "stride 1, pad 0"), ((2, 2, 7, 6), (3, 2, 3, 3), 2, 1, "stride 2, pad 1"),
+             ((1, 2, 5, 8), (2, 2, 2, 3), 2, 0, "stride 2, pad 0"), ((1, 1, 4, 4), (2, 1, 3, 3), 1, 2, "stride 1, pad 2")]
+    for xs, ws, stride, pad, label in cases:
+        x, w, b = _arr(rng, *xs), _arr(rng, *ws), _arr(rng, ws[0])
+        param = {"stride": stride, "pad": pad}
+        hout = 1 + (xs[2] + 2 * pad - ws[2]) // stride
+        wout = 1 + (xs[3] + 2 * pad - ws[3]) // stride
+        dout = _arr(rng, xs[0], ws[0], hout, wout)
+        probes.append(Probe("conv_forward_naive", (x, w, b, param), label))
+        for name in ("conv_backward_naive", "conv_backward_flip"):
+            probes.append(_backward(name, "conv_forward_naive", (x, w, b, param), (dout,), label))
+    x, w, b = _arr(rng, 1, 2, 5, 4), _arr(rng, 2, 2, 3, 2), _arr(rng, 2)
+    for name in ("conv_backward_naive", "conv_backward_flip"):
+        probes.append(_backward(name, "conv_forward_naive", (x, w, b, {"stride": 2, "pad": 1}),
+                                (_arr(rng, 1, 2, 3, 3),), "numerical gradient, stride 2, pad 1", True))
+    return probes
+
+
+_BUILDERS = {"01_perceptron_xor": _probes_01, "02_computational_graphs": _probes_02, "03_sigmoid_gates": _probes_03,
+             "04_pooling_backprop": _probes_04, "05_conv_backprop": _probes_05}
+
+
+def probes(aid, seed=2026):
+    """The probes of one assignment, the same for every student of one grading run."""
+    return _BUILDERS[aid](np.random.default_rng(seed))
+
+
+def call(namespace, probe, functions=PROBE_FUNCTIONS):
+    """Run one probe against the functions in namespace; the sandbox runner does the same in its own code."""
+    args = _resolve(probe.args, functions)
+    if probe.forward:
+        fname, fargs = probe.forward
+        cache = namespace[fname](*_resolve(fargs, functions))[1]
+        return namespace[probe.function](*args, cache)
+    return namespace[probe.function](*args)
+
+
+def _resolve(args, functions):
+    return tuple(functions[a.name] if isinstance(a, Named) else _copy(a) for a in args)
+
+
+def _copy(value):
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    return value
+
+
+def expected(probe):
+    """What the probe's call should return: the reference's output, or a numerical gradient."""
+    if probe.grad_of is None:
+        return call(vars(reference), probe)
+    fname, fargs = probe.grad_of
+    forward = getattr(reference, fname)
+    upstream = probe.args
+
+    def loss(i, v):
+        out = forward(*fargs[:i], v, *fargs[i + 1:])
+        outs = out[0] if returns_cache(fname) else out
+        return sum(np.sum(d * o) for d, o in zip(upstream, outs if isinstance(outs, tuple) else (outs,)))
+
+    arrays = [i for i, a in enumerate(fargs) if isinstance(a, (np.ndarray, float))]
+    grads = tuple(five_point_gradient(lambda v, i=i: loss(i, v), fargs[i], h=1e-4) for i in arrays)
+    return grads[0] if len(grads) == 1 else grads
+
+
+def judge(probe, got, want):
+    """None if got is right for the probe, else a plain message that shows no expected values."""
+    if isinstance(got, Unsupported):
+        return f"it returned a {got.type_name}, which is not an array, a number or a tuple of them."
+    if probe.check == "labels":
+        return _labels(got, want)
+    if probe.check == "learns_xor":
+        return _learns_xor(probe, got)
+    if returns_cache(probe.function):  # the cache is the student's own business
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            return "it should return a pair (out, cache)."
+        return _close(got[0], want[0], probe.tol, "out")
+    return _close(got, want, probe.tol, "the output")
+
+
+def returns_cache(function):
+    """Whether a graded function returns (out, cache), CS231n style."""
+    return function.endswith("_forward") or function == "conv_forward_naive"
+
+
+def _close(got, want, tol, name):
+    if isinstance(want, tuple):
+        if not isinstance(got, (tuple, list)) or len(got) != len(want):
+            n = len(got) if isinstance(got, (tuple, list)) else 1
+            return f"{name} should be a tuple of {len(want)} values; it has {n}."
+        for i, (g, w) in enumerate(zip(got, want)):
+            problem = _close(g, w, tol, f"{name}[{i}]")
+            if problem:
+                return problem
+        return None
+    if isinstance(want, dict):
+        if not isinstance(got, dict) or set(got) != set(want):
+            return f"{name} should be a dict with keys {', '.join(sorted(want))}."
+        for key in want:
+            problem = _close(got[key], want[key], tol, f"{name}[{key!r}]")
+            if problem:
+                return problem
+        return None
+    if isinstance(want, list):
+        want = np.asarray(want, dtype=float)
+    try:
+        g = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return f"{name} is not numeric."
+    w = np.asarray(want, dtype=float)
+    if g.shape != w.shape or not np.all(np.isfinite(g)):
+        return f"{name}: {diagnose(g, w)}"
+    err = rel_error(g, w)
+    if err > tol:
+        return f"{name}: relative error {err:.1e} exceeds {tol:.0e}; {diagnose(g, w, tol=max(tol, 1e-6))}"
+    return None
+
+
+def _labels(got, want):
+    g, w = np.asarray(got), np.asarray(want)
+    if g.shape != w.shape:
+        return f"the labels have shape {g.shape}; expected {w.shape}."
+    wrong = int(np.sum(g != w))
+    return f"{wrong} of {w.size} labels are wrong." if wrong else None
+
+
+def _learns_xor(probe, got):
+    if not (isinstance(got, (tuple, list)) and len(got) == 2 and isinstance(got[0], dict)):
+        return "it should return (params, losses) with params a dict."
+    params, losses = got
+    losses = np.asarray(losses, dtype=float).ravel()
+    epochs = probe.args[4] if len(probe.args) > 4 else 2000
+    if losses.shape != (epochs,):
+        return f"losses has {losses.size} entries; expected one per epoch ({epochs})."
+    if not np.all(np.isfinite(losses)) or not losses[-1] < 0.1 * losses[0]:
+        return "the loss did not fall to a tenth of its first value."
+    X, y = probe.args[:2]
+    try:
+        wrong = int(np.sum(reference.mlp_predict(params, X) != y))
+    except Exception as err:  # params of the wrong shapes or names
+        return f"the trained params cannot be used ({type(err).__name__}: {err})."
+    return f"the trained network gets {wrong} of the {len(y)} XOR points wrong." if wrong else None

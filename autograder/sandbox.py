@@ -1,0 +1,187 @@
+"""One submission's run in a bubblewrap sandbox: what it may see, its limits, and its clean-up.
+
+The sandbox sees the system's programs and libraries, this Python and its packages, the `course`
+package, the runner, and the copy of one submission's folder; not the course root (source/,
+the gradebook, other students), not the instructor's home. It has no network, a fresh HOME and
+/tmp, limits on memory (per process), processes (a pids cgroup where one can be made, else
+RLIMIT_NPROC) and total wall time, and nothing it starts outlives it (its own PID namespace).
+"""
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import course
+
+RUNNER = Path(__file__).with_name("sandbox_runner.py")
+PLAINDATA = Path(__file__).with_name("plaindata.py")
+INSIDE_HOME, INSIDE_GRADER = "/home/student", "/grader"
+_ETC = ["ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "passwd", "group", "nsswitch.conf", "fonts",
+        "alternatives", "mime.types", "matplotlibrc"]
+
+
+@dataclass
+class Limits:
+    """What one submission may use."""
+    total_seconds: float = 120.0
+    cell_seconds: float = 30.0
+    function_seconds: float = 20.0
+    memory_bytes: int = 3 << 30
+    function_memory_bytes: int = 2 << 30
+    processes: int = 64
+    file_bytes: int = 64 << 20
+
+
+def bubblewrap():
+    """Path of bwrap, or None where there is none or it cannot make namespaces here."""
+    path = shutil.which("bwrap")
+    if not path:
+        return None
+    probe = subprocess.run([path, "--unshare-all", "--ro-bind", "/", "/", "true"], capture_output=True)
+    return path if probe.returncode == 0 else None
+
+
+def _system_mounts():
+    args = []
+    for top in ("bin", "lib", "lib32", "lib64", "sbin"):
+        p = Path("/") / top
+        if p.is_symlink():
+            args += ["--symlink", os.readlink(p), str(p)]
+        elif p.is_dir():
+            args += ["--ro-bind", str(p), str(p)]
+    args += ["--ro-bind", "/usr", "/usr"]
+    for name in _ETC:
+        if (Path("/etc") / name).exists():
+            args += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
+    return args
+
+
+def _python_mounts():
+    """This interpreter, its packages and the course package, each at its own path, read-only."""
+    paths = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), Path(course.__file__).parent.resolve()}
+    paths = sorted(p for p in paths if not str(p).startswith("/usr/"))
+    args = []
+    for p in paths:
+        args += ["--ro-bind", str(p), str(p)]
+    return args
+
+
+def command(bwrap, job_dir, out_dir, work_dir, home_dir, tmp_dir, state_dir, workdir_name):
+    """The bwrap command line that runs the runner on one job."""
+    inside_work = f"{INSIDE_HOME}/{workdir_name}"
+    env = {"PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin", "HOME": INSIDE_HOME,
+           "TMPDIR": "/tmp", "LANG": "C.UTF-8", "MPLBACKEND": "Agg", "MPLCONFIGDIR": f"{INSIDE_GRADER}/state/mpl",
+           "IPYTHONDIR": f"{INSIDE_GRADER}/state/ipython", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+           "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1", "NBGRADER_EXECUTION": "autograde"}
+    args = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
+            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/run", "--tmpfs", "/var",
+            *_system_mounts(), *_python_mounts(),
+            "--bind", str(home_dir), INSIDE_HOME, "--bind", str(work_dir), inside_work,
+            "--bind", str(tmp_dir), "/tmp",
+            "--ro-bind", str(RUNNER), f"{INSIDE_GRADER}/sandbox_runner.py",
+            "--ro-bind", str(PLAINDATA), f"{INSIDE_GRADER}/plaindata.py",
+            "--ro-bind", str(job_dir), f"{INSIDE_GRADER}/job",
+            "--bind", str(out_dir), f"{INSIDE_GRADER}/out", "--bind", str(state_dir), f"{INSIDE_GRADER}/state",
+            "--chdir", inside_work]
+    for key, value in env.items():
+        args += ["--setenv", key, value]
+    return args + [sys.executable, "-E", "-s", f"{INSIDE_GRADER}/sandbox_runner.py", f"{INSIDE_GRADER}/job/job.json",
+                   f"{INSIDE_GRADER}/out"]
+
+
+def plain_command(job_dir, out_dir, work_dir, home_dir, tmp_dir, state_dir, workdir_name):
+    """Without a sandbox (the instructor said --unsafe): the same runner, as a plain process."""
+    return [sys.executable, "-s", str(RUNNER), str(job_dir / "job.json"), str(out_dir)], {
+        "PATH": os.environ.get("PATH", ""), "HOME": str(home_dir), "TMPDIR": str(tmp_dir), "MPLBACKEND": "Agg",
+        "MPLCONFIGDIR": str(state_dir / "mpl"), "IPYTHONDIR": str(state_dir / "ipython"),
+        "OPENBLAS_NUM_THREADS": "1", "NBGRADER_EXECUTION": "autograde", "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+class _PidsCgroup:
+    """A cgroup (v1 or v2) capping the number of processes, where this user may make one."""
+
+    def __init__(self, limit):
+        self.path = None
+        for root, controller in (("/sys/fs/cgroup/pids", "pids.max"), ("/sys/fs/cgroup", "pids.max")):
+            parent = Path(root)
+            if root == "/sys/fs/cgroup" and "pids" not in _read(parent / "cgroup.subtree_control"):
+                continue
+            try:
+                path = parent / f"backprop-grader-{uuid.uuid4().hex[:12]}"
+                path.mkdir()
+                (path / controller).write_text(str(limit))
+                self.path = path
+                return
+            except OSError:
+                continue
+
+    def join(self):
+        if self.path:
+            (self.path / "cgroup.procs").write_text(str(os.getpid()))
+
+    def remove(self):
+        if self.path:
+            for _ in range(50):
+                try:
+                    self.path.rmdir()
+                    return
+                except OSError:  # its last processes are still being reaped
+                    time.sleep(0.02)
+
+
+def _read(path):
+    try:
+        return Path(path).read_text()
+    except OSError:
+        return ""
+
+
+def run(argv, env, limits, log_path, cwd=None):
+    """Run argv under the limits; return (exit code, or None when it hit the time limit; seconds)."""
+    cgroup = _PidsCgroup(limits.processes)
+
+    def limit():
+        cgroup.join()
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        if not cgroup.path and os.geteuid() != 0:
+            mine = _processes_of(os.getuid())
+            resource.setrlimit(resource.RLIMIT_NPROC, (mine + limits.processes, mine + limits.processes))
+
+    start = time.perf_counter()
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=log,
+                                stderr=subprocess.STDOUT, preexec_fn=limit, start_new_session=True)
+        try:
+            code = proc.wait(timeout=limits.total_seconds)
+        except subprocess.TimeoutExpired:
+            code = None
+        finally:
+            _kill_group(proc)
+    cgroup.remove()
+    return code, time.perf_counter() - start
+
+
+def _kill_group(proc):
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
+def _processes_of(uid):
+    count = 0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                count += entry.stat().st_uid == uid
+            except OSError:
+                pass
+    return count

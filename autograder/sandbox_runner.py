@@ -1,0 +1,292 @@
+"""Runs one submission inside the sandbox: its cells, then every graded function on the probes.
+
+Standalone (the autograder package is not visible in the sandbox). `python sandbox_runner.py
+JOB OUT` is the supervisor: it never runs student code. It starts a cell process that asks for
+one cell at a time over a pipe, so no later cell (and no hidden test) is in its memory before it
+runs. A cell that kills the process or runs past its time is recorded, skipped, and the cells are
+run again without it. After the cells, every graded function is called on its probes in a forked
+process of its own, under a memory limit and a time limit, and its outputs are written as plain
+data. Nothing here judges anything: the grader outside reads the outputs and does that.
+"""
+import json
+import os
+import resource
+import select
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+try:
+    from . import plaindata
+except ImportError:  # run as a script inside the sandbox, with plaindata.py beside it
+    import plaindata
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TEXT_LIMIT = 4000
+WATCHED = ["numpy.allclose", "numpy.isclose", "numpy.array_equal", "numpy.testing.assert_allclose",
+           "numpy.linalg.norm", "numpy.random.default_rng", "builtins.print", "builtins.isinstance",
+           "course.gradcheck.assert_close", "course.gradcheck.rel_error", "course.gradcheck.check_backward",
+           "course.gradcheck.check_gradient", "course.gradcheck.check_directional", "course.gradcheck.diagnose"]
+
+
+def _send(fd, message):
+    os.write(fd, (json.dumps(message) + "\n").encode())
+
+
+class _Lines:
+    """JSON messages read from a pipe, one per line, with a deadline."""
+
+    def __init__(self, fd):
+        self.fd, self.buffer = fd, b""
+
+    def get(self, timeout=None):
+        end = None if timeout is None else time.monotonic() + timeout
+        while b"\n" not in self.buffer:
+            left = None if end is None else max(0.0, end - time.monotonic())
+            if not select.select([self.fd], [], [], left)[0]:
+                raise TimeoutError
+            chunk = os.read(self.fd, 1 << 16)
+            if not chunk:
+                raise EOFError
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        return json.loads(line)
+
+
+# ---------------------------------------------------------------- supervisor (no student code)
+
+def supervise(job_path, out):
+    with open(job_path) as fh:
+        job = json.load(fh)
+    cells, records, skipped = job["cells"], {}, set()
+    functions = {}
+    deadline = time.monotonic() + job["total_timeout"]
+    while True:
+        outcome = _one_pass(job, cells, records, skipped, functions, deadline)
+        if outcome is None or time.monotonic() > deadline:
+            break
+        skipped.add(outcome)
+    for f in job["functions"]:
+        functions.setdefault(f, {"status": "not run", "why": "the notebook's time limit ran out first"})
+    with open(os.path.join(out, "run.json"), "w") as fh:
+        json.dump({"cells": [records.get(str(i)) for i in range(len(cells))], "functions": functions,
+                   "integrity": records.get("integrity", [])}, fh)
+
+
+def _one_pass(job, cells, records, skipped, functions, deadline):
+    """Run the cells (but the skipped ones) in a fresh process; return the index of a cell that broke it."""
+    down, up = os.pipe(), os.pipe()
+    child = subprocess.Popen([sys.executable, os.path.join(HERE, "sandbox_runner.py"), "--cells",
+                              str(down[0]), str(up[1]), str(job["memory_bytes"]), job["probes"]],
+                             pass_fds=(down[0], up[1]), start_new_session=True)
+    os.close(down[0]), os.close(up[1])
+    replies, current = _Lines(up[0]), None
+    try:
+        for i, cell in enumerate(cells):
+            if i in skipped:
+                continue
+            current = i
+            _send(down[1], {"cell": i, "source": cell["source"]})
+            limit = min(job["cell_timeout"], deadline - time.monotonic())
+            try:
+                records.setdefault(str(i), replies.get(timeout=max(limit, 0.1)))
+            except TimeoutError:
+                records[str(i)] = {"status": "timeout", "why": f"ran past the {job['cell_timeout']:g} s limit for a cell"}
+                return i
+        current = None
+        _send(down[1], {"functions": job["functions"], "timeout": job["function_timeout"],
+                        "memory": job["function_memory_bytes"], "out": job["out"]})
+        done = replies.get(timeout=max(0.1, deadline - time.monotonic()))
+        functions.update(done["functions"])
+        records["integrity"] = done["integrity"]
+        return None
+    except (EOFError, OSError, ValueError):
+        if current is None:
+            records["integrity"] = records.get("integrity", []) + ["the grading channel was closed by the submission"]
+            return None
+        code = child.wait(timeout=5)
+        why = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
+        records[str(current)] = {"status": "crashed", "why": f"the process running the notebook died here ({why})"}
+        return current
+    except TimeoutError:
+        return None
+    finally:
+        try:
+            os.killpg(child.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        child.wait()
+        os.close(down[1]), os.close(up[0])
+
+
+# ---------------------------------------------------------------- cell process (runs student code)
+
+def run_cells(read_fd, write_fd, memory, probes_stem):
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    channel = _Lines(read_fd)
+    # The probes are inputs, no answers; loading them before any student code keeps the file
+    # reads of the grader apart from the submission's.
+    probes = plaindata.load(probes_stem, PROBE_FUNCTIONS)
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+    from traitlets.config import Config
+    config = Config()
+    config.HistoryManager.enabled = False
+    shell = InteractiveShell.instance(config=config)
+    baseline = _snapshot(shell)
+    seen = _watch_events()
+    while True:
+        message = channel.get()
+        if "cell" in message:
+            with capture_output(display=False) as captured:
+                result = shell.run_cell(message["source"], store_history=True)
+            error = result.error_before_exec or result.error_in_exec
+            _send(write_fd, {"status": "error" if error else "ok", "stdout": captured.stdout[-TEXT_LIMIT:],
+                             "stderr": captured.stderr[-TEXT_LIMIT:],
+                             "error": f"{type(error).__name__}: {error}"[:TEXT_LIMIT] if error else None})
+            continue
+        findings = _compare(shell, baseline) + sorted(seen)
+        statuses = {f: _evaluate(shell.user_ns, f, probes, message) for f in message["functions"]}
+        _send(write_fd, {"functions": statuses, "integrity": findings})
+        return
+
+
+def _snapshot(shell):
+    watched = {}
+    for dotted in WATCHED:
+        obj = _lookup(dotted)
+        if obj is not None:
+            watched[dotted] = obj
+    transformers = (list(shell.input_transformers_cleanup), list(shell.input_transformers_post),
+                    list(shell.ast_transformers))
+    return watched, transformers
+
+
+def _lookup(dotted):
+    module, _, name = dotted.rpartition(".")
+    try:
+        __import__(module)
+        return getattr(sys.modules[module], name)
+    except Exception:  # a module the course does not have on this machine
+        return None
+
+
+def _compare(shell, baseline):
+    watched, transformers = baseline
+    found = [f"{name} was replaced" for name, obj in watched.items() if _lookup(name) is not obj]
+    kinds = ("input transformer (cleanup)", "input transformer", "AST transformer")
+    now = (shell.input_transformers_cleanup, shell.input_transformers_post, shell.ast_transformers)
+    found += [f"an {kind} was added: {getattr(t, '__name__', type(t).__name__)}" for kind, before, after in
+              zip(kinds, transformers, now) for t in after if t not in before]
+    return found
+
+
+def _watch_events():
+    """Record, through an audit hook (which no later code can remove), what a grader should hear of."""
+    seen, home = set(), os.getcwd()
+
+    def hook(event, args):
+        if event == "open" and args and isinstance(args[0], str) and len(args) > 1:
+            path, mode = os.path.abspath(args[0]), args[1]
+            writing = isinstance(mode, str) and any(c in mode for c in "wax+")
+            if path.startswith("/grader") and "job" in path:
+                seen.add(f"read the grading job file {path}")
+            elif path.startswith("/proc") and path.endswith("environ"):
+                seen.add(f"read {path}")
+            elif writing and not path.startswith((home, "/dev/", "/grader/out", "/grader/state")):
+                seen.add(f"wrote outside the working folder: {path}")
+        elif event in ("subprocess.Popen", "os.system", "os.posix_spawn", "os.exec"):
+            seen.add(f"started a program ({event})")
+        elif event == "socket.connect":
+            seen.add("tried to open a network connection")
+        elif event == "os.putenv" and args and "NBGRADER" in str(args[0]):
+            seen.add(f"changed {args[0]}")
+
+    sys.addaudithook(hook)
+
+    class Environ(type(os.environ)):
+        def __getitem__(self, key):
+            if "NBGRADER" in str(key) and _from_submission(sys._getframe(1)):
+                seen.add(f"read the grading variable {key}")
+            return super().__getitem__(key)
+
+    os.environ.__class__ = Environ
+    return seen
+
+
+def _from_submission(frame):
+    """Whether the first caller outside the standard library is the submission, not an installed package."""
+    stdlib = os.path.dirname(os.__file__)
+    while frame and frame.f_code.co_filename.startswith((stdlib, "<frozen")) and \
+            "site-packages" not in frame.f_code.co_filename:
+        frame = frame.f_back
+    name = frame.f_code.co_filename if frame else ""
+    return not (name.startswith((sys.prefix, sys.base_prefix)) or "/course/" in name or name.startswith(HERE))
+
+
+def _evaluate(namespace, function, probes, message):
+    """Call function on its probes in a forked process under limits; write its outputs; return a status."""
+    out = os.path.join(message["out"], f"values-{function}")
+    pid = os.fork()
+    if pid == 0:
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (message["memory"], message["memory"]))
+            plaindata.save(out, [_call(namespace, p) for p in probes if p["function"] == function])
+        finally:
+            os._exit(0)
+    end = time.monotonic() + message["timeout"]
+    while time.monotonic() < end:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.002)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        return {"status": "timeout", "why": f"ran past the {message['timeout']:g} s limit for a function"}
+    if os.WIFSIGNALED(status):
+        return {"status": "crashed", "why": f"the process running it was killed by signal {os.WTERMSIG(status)}"}
+    if not os.path.exists(out + ".json"):
+        return {"status": "crashed", "why": "it stopped the process running it before any output was written"}
+    return {"status": "ran"}
+
+
+def _call(namespace, probe):
+    """One probe's outcome: the value returned or the error raised, warnings, and the arguments afterwards."""
+    import copy
+    import warnings
+    args = copy.deepcopy(probe["args"])
+    fargs = copy.deepcopy(probe["forward"][1]) if probe["forward"] else ()
+    outcome = {"value": None, "error": None, "args": args, "fargs": fargs, "warnings": []}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            for name in (probe["function"], *(probe["forward"] or ())[:1]):
+                if name not in namespace:
+                    raise NameError(f"{name} is not defined")
+            if probe["forward"]:
+                cache = namespace[probe["forward"][0]](*fargs)[1]
+                outcome["value"] = namespace[probe["function"]](*args, cache)
+            else:
+                outcome["value"] = namespace[probe["function"]](*args)
+        except MemoryError:
+            outcome["error"] = "MemoryError: it ran out of memory"
+        except BaseException as err:  # the student's error is a result, not the runner's failure
+            outcome["error"] = f"{type(err).__name__}: {err}"[:500]
+    outcome["warnings"] = [f"{w.category.__name__}: {w.message}"[:300] for w in caught[:5]]
+    return outcome
+
+
+# Callables a probe may pass by name (numerical_gradient takes one); the grader uses the same ones.
+PROBE_FUNCTIONS = {"sum_of_cubes": lambda v: float(np.sum(v ** 3)),
+                   "sin_product": lambda v: float(np.sum(np.sin(v) * np.roll(v, 1)))}
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "--cells":
+        run_cells(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5])
+    else:
+        supervise(sys.argv[1], sys.argv[2])

@@ -97,6 +97,7 @@ def _one_pass(job, cells, records, skipped, functions, deadline):
                 records[str(i)] = {"status": "timeout", "why": f"ran past the {job['cell_timeout']:g} s limit for a cell"}
                 return i
         current = None
+        _stop_strays(child.pid)
         _send(down[1], {"functions": job["functions"], "timeout": job["function_timeout"],
                         "memory": job["function_memory_bytes"], "out": job["out"]})
         done = replies.get(timeout=max(0.1, deadline - time.monotonic()))
@@ -120,6 +121,18 @@ def _one_pass(job, cells, records, skipped, functions, deadline):
             pass
         child.wait()
         os.close(down[1]), os.close(up[0])
+
+
+def _stop_strays(keep):
+    """Kill what the notebook left running (inside the sandbox's own PID namespace) before its functions are called."""
+    if os.getpid() == 1 or not os.path.exists("/proc/1/cmdline") or b"bwrap" not in open("/proc/1/cmdline", "rb").read():
+        return  # not in a sandbox: other processes here are not the notebook's
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) not in (1, os.getpid(), keep):
+            try:
+                os.kill(int(entry), signal.SIGKILL)
+            except OSError:
+                pass
 
 
 # ---------------------------------------------------------------- cell process (runs student code)
@@ -148,10 +161,22 @@ def run_cells(read_fd, write_fd, memory, probes_stem):
                              "stderr": captured.stderr[-TEXT_LIMIT:],
                              "error": f"{type(error).__name__}: {error}"[:TEXT_LIMIT] if error else None})
             continue
+        _reap()
         findings = _compare(shell, baseline) + sorted(seen)
         statuses = {f: _evaluate(shell.user_ns, f, probes, message) for f in message["functions"]}
         _send(write_fd, {"functions": statuses, "integrity": findings})
         return
+
+
+def _reap(patience=0.5):
+    """Collect the notebook's own child processes that the supervisor stopped, so they free their slots."""
+    end = time.monotonic() + patience
+    while time.monotonic() < end:
+        try:
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                time.sleep(0.01)
+        except ChildProcessError:
+            return
 
 
 def _snapshot(shell):
@@ -230,7 +255,10 @@ def _from_submission(frame):
 def _evaluate(namespace, function, probes, message):
     """Call function on its probes in a forked process under limits; write its outputs; return a status."""
     out = os.path.join(message["out"], f"values-{function}")
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError as err:
+        return {"status": "crashed", "why": f"no process could be started to run it ({err.strerror})"}
     if pid == 0:
         try:
             resource.setrlimit(resource.RLIMIT_AS, (message["memory"], message["memory"]))

@@ -66,8 +66,8 @@ def prepare(aid, root, workdir):
     found = probes(aid)
     folder = Path(workdir) / aid
     folder.mkdir(parents=True)
-    plaindata.save(folder / "probes", [{"function": p.function, "args": p.args, "forward": p.forward}
-                                       for p in found])
+    plaindata.save(folder / "probes", [{"function": p.function, "args": p.args, "forward": p.forward,
+                                        "calls": list(p.calls)} for p in found])
     return Assignment(aid, source, release, list(solution_code(source)), found, [expected(p) for p in found],
                       points(source), folder)
 
@@ -169,6 +169,9 @@ def _problem(probe, want, got):
     problem = judge(probe, got["value"], want)
     if problem:
         return problem
+    missing = [name for name in probe.calls if name not in (got.get("called") or [])]
+    if missing:
+        return f"it never calls {', '.join(missing)}: build it from your own functions."
     if probe.quiet and got.get("warnings"):
         return f"it gave a warning ({got['warnings'][0]}); rewrite it so that it cannot overflow."
     fargs = probe.forward[1] if probe.forward else ()

@@ -1,14 +1,13 @@
 """The instructor's pipeline around nbgrader: release, validate, autograde, feedback, export.
 
-Every student gets a result row, whatever is wrong with their submission: problems nbgrader
-would stop on (a missing, renamed or malformed notebook) are found before it runs, problems
-it reports (a kernel that died) are read from its log, and the others are still graded.
+Every student gets a result row, whatever is wrong with their submission: a missing, renamed,
+empty or malformed notebook is found before anything runs; the others are graded in sandboxes
+(autograder.grader), and a crash or a hang costs only the function it happened in.
 """
 import csv
 import json
 import logging
 import os
-import re
 import shutil
 import sys
 import warnings
@@ -16,7 +15,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import nbformat
-from nbformat.warnings import MissingIDFieldWarning
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps.api import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
@@ -46,16 +44,6 @@ def _use_this_environment():
     bindir = os.path.dirname(sys.executable)
     if os.environ.get("PATH", "").split(os.pathsep)[0] != bindir:
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
-
-
-def _why_nbgrader_failed(log):
-    """Plain words for why nbgrader gave up on a submission, read from its log."""
-    if "Kernel died" in log or "DeadKernelError" in log:
-        return "the kernel died while running the notebook (the code crashed it, or memory ran out)"
-    if "CellTimeoutError" in log or "Timeout waiting for execute reply" in log:
-        return "a cell ran past the time limit"
-    errors = [line.strip() for line in log.splitlines() if re.match(r"\s*\w+(\.\w+)*(Error|Exception): ", line)]
-    return "nbgrader could not grade it: " + (errors[0][:300] if errors else "see its log")
 
 
 def _say(message):
@@ -205,51 +193,6 @@ class Course:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", category=SAWarning)
             return record_grades(self.db_url, aid, student, outcome, aid)
-
-    def autograde_with_nbgrader(self, assignments=None, students=None):
-        """Autograde with plain `nbgrader autograde`, one student at a time (no sandbox); return all Results."""
-        results = []
-        for aid in self.assignments(assignments):
-            self._ensure_released(aid)
-            release_nb = read_notebook(notebook_path(self.root, "release", aid))
-            with Gradebook(self.db_url) as gb:
-                max_score = float(gb.find_assignment(aid).max_score)
-            roster, rows = students or self.students(), []
-            for i, student in enumerate(roster, 1):
-                result = self._grade_one(student, aid, release_nb, max_score)
-                rows.append(result)
-                notes = f"  ({'; '.join(result.notes)})" if result.notes else ""
-                _say(f"[{i}/{len(roster)}] {aid} {student}: {result.status}, "
-                     f"{result.score:g}/{result.max_score:g}{notes}")
-            self._save(aid, rows)
-            results += rows
-        return results
-
-    def _grade_one(self, student, aid, release_nb, max_score):
-        gradable, notes = self._preflight(student, aid, release_nb)
-        result = Result(student, aid, NOT_GRADED, 0.0, max_score, notes)
-        with Gradebook(self.db_url) as gb:
-            gb.update_or_create_student(student)
-        if not gradable:
-            self._forget(student, aid)
-            return result
-        try:
-            with warnings.catch_warnings():
-                # nbgrader 0.9's gradebook trips SQLAlchemy 2's autoflush warnings, and the cells it
-                # restores lack ids; the grades still land (the suite reads them back).
-                warnings.filterwarnings("ignore", category=SAWarning)
-                warnings.filterwarnings("ignore", category=MissingIDFieldWarning)
-                outcome = self.api.autograde(aid, student, force=True, create=True)
-        except Exception as err:  # nbgrader failing on one student must not stop the class
-            outcome = {"success": False, "error": f"{type(err).__name__}: {err}"}
-        if not outcome["success"]:
-            notes.append(_why_nbgrader_failed((outcome.get("log") or "") + (outcome.get("error") or "")))
-            self._forget(student, aid)
-            return result
-        with Gradebook(self.db_url) as gb:
-            sub = gb.find_submission(aid, student)
-            result.status, result.score = GRADED, float(sub.score)
-        return result
 
     def _forget(self, student, aid):
         """Drop an earlier grade of a submission that can no longer be graded, so no stale score stays."""

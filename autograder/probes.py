@@ -33,6 +33,7 @@ class Probe:
     check: str = "close"
     tol: float = 1e-7
     quiet: bool = False  # the spec asks for no warning (the stable sigmoid)
+    calls: tuple = ()  # graded functions it must be built from (the spec says "uses")
 
 
 def _arr(rng, *shape):
@@ -55,7 +56,8 @@ def _probes_01(rng):
         Probe("perceptron_train", (sep, rng.integers(0, 2, 15), 0.3, 7), "non-separable data, 7 epochs"),
         Probe("perceptron_train", (np.array([[0., 0], [0, 1], [1, 0], [1, 1]]), np.array([0, 0, 0, 1])),
               "AND with the defaults"),
-        Probe("xor_predict", (np.array([[0., 0], [0, 1], [1, 0], [1, 1]]),), "the XOR truth table", check="labels"),
+        Probe("xor_predict", (np.array([[0., 0], [0, 1], [1, 0], [1, 1]]),), "the XOR truth table", check="labels",
+              calls=("perceptron_predict",)),
         Probe("xor_predict", (rng.integers(0, 2, (17, 2)).astype(float),), "17 binary inputs in random order",
               check="labels"),
     ]
@@ -106,7 +108,8 @@ def _probes_03(rng):
         _backward("affine_backward", "affine_forward", (xs, w, b), (_arr(rng, 6, 4),), "x (6, 3), w (3, 4)"),
         _backward("affine_backward", "affine_forward", (_arr(rng, 2, 5), _arr(rng, 5, 3), _arr(rng, 3)),
                   (_arr(rng, 2, 3),), "numerical gradient, x (2, 5), w (5, 3)", True),
-        Probe("train_xor_mlp", (X, y, 3, 0.5, 1, 0), "one epoch, H=3, lr=0.5"),
+        Probe("train_xor_mlp", (X, y, 3, 0.5, 1, 0), "one epoch, H=3, lr=0.5",
+              calls=("affine_forward", "affine_backward", "sigmoid_forward", "sigmoid_backward")),
         Probe("train_xor_mlp", (_arr(rng, 6, 2), rng.integers(0, 2, 6), 5, 0.3, 4, 7), "four epochs, H=5, seed 7",
               tol=1e-6),
         Probe("train_xor_mlp", (X, y), "XOR with the defaults", check="learns_xor"),
@@ -270,6 +273,8 @@ def _labels(got, want):
     g, w = np.asarray(got), np.asarray(want)
     if g.shape != w.shape:
         return f"the labels have shape {g.shape}; expected {w.shape}."
+    if g.dtype.kind not in "iu":
+        return f"the labels are of type {g.dtype}; they should be an int array of 0 and 1."
     wrong = int(np.sum(g != w))
     return f"{wrong} of {w.size} labels are wrong." if wrong else None
 

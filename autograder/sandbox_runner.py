@@ -149,6 +149,8 @@ def run_cells(read_fd, write_fd, memory, probes_stem):
     config = Config()
     config.HistoryManager.enabled = False
     shell = InteractiveShell.instance(config=config)
+    # A traceback would quote the cell's code, hidden tests included; the error itself is kept.
+    shell.showtraceback = shell.showsyntaxerror = lambda *args, **kwargs: None
     baseline = _snapshot(shell)
     seen = _watch_events()
     while True:
@@ -288,7 +290,10 @@ def _call(namespace, probe):
     import warnings
     args = copy.deepcopy(probe["args"])
     fargs = copy.deepcopy(probe["forward"][1]) if probe["forward"] else ()
-    outcome = {"value": None, "error": None, "args": args, "fargs": fargs, "warnings": []}
+    outcome = {"value": None, "error": None, "args": args, "fargs": fargs, "warnings": [], "called": []}
+    spied = {name: namespace[name] for name in probe.get("calls") or () if callable(namespace.get(name))}
+    for name, function in spied.items():
+        namespace[name] = _spy(name, function, outcome["called"])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -304,8 +309,17 @@ def _call(namespace, probe):
             outcome["error"] = "MemoryError: it ran out of memory"
         except BaseException as err:  # the student's error is a result, not the runner's failure
             outcome["error"] = f"{type(err).__name__}: {err}"[:500]
+    namespace.update(spied)
     outcome["warnings"] = [f"{w.category.__name__}: {w.message}"[:300] for w in caught[:5]]
     return outcome
+
+
+def _spy(name, function, called):
+    def wrapped(*args, **kwargs):
+        if name not in called:
+            called.append(name)
+        return function(*args, **kwargs)
+    return wrapped
 
 
 # Callables a probe may pass by name (numerical_gradient takes one); the grader uses the same ones.

@@ -113,6 +113,14 @@ import sys, warnings
 print("note to self: check this", file=sys.stderr)
 warnings.warn("a harmless warning")
 """),
+    "uma": ("brook", "sends its notebook to a server on the grading machine", """
+import socket
+try:
+    with socket.create_connection(("127.0.0.1", 47321), timeout=2) as _s:
+        _s.sendall(open("02_computational_graphs.ipynb", "rb").read()[:1000])
+except OSError:
+    pass
+"""),
     "pia": ("brook", "a fork bomb", """
 import os, time
 for _ in range(300):

@@ -7,6 +7,7 @@ others in one parallel class, as in a real course.
 import csv
 import os
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -43,6 +44,8 @@ def _alive(marker):
 def attacked(tmp_path_factory):
     """One class of samples and attacks on 02, graded once in sandboxes; the host's state before and after."""
     assert not STARTUP.exists(), f"remove {STARTUP} left from elsewhere first"
+    listener = socket.create_server(("127.0.0.1", 47321))  # what "uma" tries to reach
+    listener.setblocking(False)
     root = copy_course(tmp_path_factory.mktemp("attacks"))
     course = Course(root)
     course.release([AID])
@@ -54,12 +57,18 @@ def attacked(tmp_path_factory):
     print(f"\n{len(results)} submissions (attacks included) graded in {seconds:.1f} s")
     alive_at_end = _alive(MARKER)
     time.sleep(4)  # past the attack's delay, if the background process had survived
-    return root, {r.student: r for r in results}, seconds, alive_at_end
+    try:
+        listener.accept()
+        reached = True
+    except BlockingIOError:
+        reached = False
+    listener.close()
+    return root, {r.student: r for r in results}, seconds, alive_at_end, reached
 
 
 def test_each_attack_gets_the_grade_its_real_work_deserves(attacked):
     """Check that every cheating attack scores exactly what its honest base submission scores."""
-    _, rows, _, _ = attacked
+    _, rows, _, _, _ = attacked
     for student, (base, what, _) in samples.ATTACKS.items():
         assert rows[student].status == GRADED, (student, rows[student].notes)
         assert rows[student].score == rows[base].score, (student, what, rows[student].score, rows[base].score)
@@ -68,7 +77,7 @@ def test_each_attack_gets_the_grade_its_real_work_deserves(attacked):
 
 def test_a_crash_hang_or_memory_blow_up_costs_only_its_function(attacked):
     """Check that the memory and the timeout attacks lose the attacked function's points and nothing else."""
-    root, rows, _, _ = attacked
+    root, rows, _, _, _ = attacked
     release = read_notebook(notebook_path(root, "release", AID))
     lost = sum(p for gid, p in points(release).items() if gid.startswith(TARGET + "_"))
     for student, words in (("quinn", "memory"), ("rex", "limit")):
@@ -78,13 +87,13 @@ def test_a_crash_hang_or_memory_blow_up_costs_only_its_function(attacked):
 
 def test_the_whole_class_stays_within_the_time_limits(attacked):
     """Check that slow cells cannot make grading run for cells x the per-cell limit."""
-    _, rows, seconds, _ = attacked
+    _, rows, seconds, _, _ = attacked
     assert seconds < LIMITS.total_seconds + 30, seconds
 
 
 def test_empty_and_missing_submissions_get_a_row_with_the_reason(attacked):
     """Check that an empty notebook and an empty folder each get an explicit row in the export."""
-    root, rows, _, _ = attacked
+    root, rows, _, _, _ = attacked
     assert rows["sam"].status == NOT_GRADED and "not a readable notebook" in rows["sam"].notes[0]
     assert rows["tia"].status == NOT_GRADED and "is missing" in rows["tia"].notes[0]
     path = Course(root).export(root / "exports" / "grades.csv", [AID])
@@ -96,7 +105,8 @@ def test_empty_and_missing_submissions_get_a_row_with_the_reason(attacked):
 
 def test_nothing_outside_the_sandbox_changed_and_nothing_outlived_it(attacked):
     """Check that no startup file reached the host, no attack process survived and the gradebook is intact."""
-    root, rows, _, alive_at_end = attacked
+    root, rows, _, alive_at_end, reached = attacked
+    assert not reached, "a submission reached a server on this machine"
     assert not STARTUP.exists()
     assert not alive_at_end and not _alive(MARKER)
     assert not list(root.rglob("00-backprop-attack.py"))
@@ -109,9 +119,10 @@ def test_nothing_outside_the_sandbox_changed_and_nothing_outlived_it(attacked):
 
 def test_the_integrity_report_names_what_each_attack_did(attacked):
     """Check that patched functions, transformers, grading-variable reads and stray writes are reported."""
-    root, rows, _, _ = attacked
+    root, rows, _, _, _ = attacked
     expected = {"ivy": "numpy.allclose was replaced", "jon": "input transformer", "kim": "wrote outside the working folder",
-                "lee": "started a program", "ned": "read the grading variable NBGRADER_EXECUTION"}
+                "lee": "started a program", "ned": "read the grading variable NBGRADER_EXECUTION",
+                "uma": "tried to open a network connection"}
     for student, words in expected.items():
         assert any(words in flag for flag in rows[student].flags), (student, rows[student].flags)
     for student in ("ivy", "jon", "ned"):
@@ -123,7 +134,7 @@ def test_the_integrity_report_names_what_each_attack_did(attacked):
 
 def test_feedback_agrees_with_the_gradebook_and_shows_no_expected_values(attacked):
     """Check that each feedback file gives the gradebook's score and no hidden test code."""
-    root, rows, _, _ = attacked
+    root, rows, _, _, _ = attacked
     course = Course(root)
     course.feedback([AID])
     source = read_notebook(notebook_path(root, "source", AID))
@@ -135,6 +146,18 @@ def test_feedback_agrees_with_the_gradebook_and_shows_no_expected_values(attacke
         assert f"{rows[student].score:g}" in re.sub(r"<[^>]+>", " ", html), student
         assert not [line for line in hidden if line in html], student
         assert "Grader's checks" in html
+
+
+def test_nbgrader_export_reads_the_same_grades(attacked):
+    """Check that `nbgrader export` (which the formgrader's data also comes from) gives the grader's scores."""
+    root, rows, _, _, _ = attacked
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    subprocess.run([sys.executable, "-m", "nbgrader", "export", "--to", "nbgrader-export.csv"], cwd=root, env=env,
+                   check=True, capture_output=True)
+    with open(root / "nbgrader-export.csv", newline="") as fh:
+        exported = {r["student_id"]: float(r["raw_score"]) for r in csv.DictReader(fh) if r["assignment"] == AID}
+    for student, row in rows.items():
+        assert exported.get(student, 0.0) == row.score, student
 
 
 def test_grading_refuses_without_a_sandbox_unless_told_unsafe(tmp_path):

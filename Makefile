@@ -26,8 +26,8 @@ demo: env  ## the instructor pipeline on bundled sample submissions, in build/de
 release: env  ## regenerate release/ from source/
 	$(BIN)/python -m autograder release
 
-grade: env  ## autograde every submission in submitted/, write feedback and export grades
-	$(BIN)/python -m autograder autograde && $(BIN)/python -m autograder feedback && $(BIN)/python -m autograder export
+grade: env  ## grade submitted/ in sandboxes, write feedback, export grades (GRADE_FLAGS=--unsafe without bubblewrap)
+	$(BIN)/python -m autograder autograde $(GRADE_FLAGS) && $(BIN)/python -m autograder feedback && $(BIN)/python -m autograder export
 
 clean:
 	rm -rf $(VENV) build

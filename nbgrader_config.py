@@ -5,6 +5,11 @@ import sys
 _ROOT = os.path.dirname(os.path.abspath(__file__))
 # The feedback preprocessor lives in the staff package beside this file.
 sys.path.insert(0, _ROOT)
+# nbgrader runs `alembic` by name when it creates a gradebook (the formgrader's first page, say):
+# without the environment's bin folder on PATH, as under `make lab`, that fails.
+_BIN = os.path.dirname(sys.executable)
+if _BIN not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = _BIN + os.pathsep + os.environ.get("PATH", "")
 
 c = get_config()  # noqa: F821  (nbgrader provides get_config)
 

@@ -38,8 +38,10 @@ class InputPixelExplorer(Explorer):
     """One input pixel of a 1-channel layer: the outputs and kernel weights it met, and its gradient.
 
     shown: 'outputs' [(i, j)], 'weights' [(a, b)], 'terms' ["d[i,j]·w[a,b]", ...] and 'dx' (the
-    student's gradient at the pixel), or 'message' while a function is not written.
+    student's gradient at the pixel), 'pixel' (row, col), or 'message' while a function is not written.
     """
+
+    readout = {"pixel": "pixel", "dx": "your dx there"}
 
     def __init__(self, forward, backward, seed=0):
         rng = np.random.default_rng(seed)
@@ -62,7 +64,7 @@ class InputPixelExplorer(Explorer):
                     outputs.append((i, j))
                     weights.append((a, b))
                     terms.append(f"d[{i},{j}]·w[{a},{b}]")
-        shown = {"outputs": outputs, "weights": weights, "terms": terms, "shape": (ho, wo)}
+        shown = {"outputs": outputs, "weights": weights, "terms": terms, "shape": (ho, wo), "pixel": (p, q)}
         try:
             param = {"stride": s, "pad": pad}
             out, cache = self.forward(self.x, self.w, np.zeros(1), param)
@@ -90,8 +92,10 @@ class FlipExplorer(Explorer):
     """Step the rotated kernel across the zero-padded upstream gradient and watch dX fill in.
 
     shown: 'step', 'window' (row, col, kh, kw) on the padded d, 'filled' [(p, q)] of dx so far,
-    'dx' (the student's full dx) or 'message'.
+    'dx' (the student's full dx), 'so_far' (its entries at the filled cells) or 'message'.
     """
+
+    readout = {"step": "step", "so_far": "dX so far"}
 
     def __init__(self, backward, seed=0):
         rng = np.random.default_rng(seed)
@@ -106,6 +110,7 @@ class FlipExplorer(Explorer):
         shown = {"step": t, "window": (p, q, 2, 2), "filled": [divmod(u, 3) for u in range(t + 1)]}
         try:
             shown["dx"] = np.asarray(self.backward(self.d, self.x, self.k)[0], dtype=float)
+            shown["so_far"] = [shown["dx"][cell] for cell in shown["filled"]]
         except NotImplementedError:
             shown["message"] = f"write {self.backward.__name__} to see dX fill in"
         return shown

@@ -29,6 +29,8 @@ class GradientCheckExplorer(Explorer):
     shown: 'h', 'dtype', 'error' (at h), 'curve' (STEPS, errors), 'best_h', or 'message'.
     """
 
+    readout = {"h": "h", "dtype": "precision", "error": "relative error", "best_h": "smallest error near h"}
+
     def __init__(self, numerical_gradient):
         self.numerical_gradient, self._curves = numerical_gradient, {}
         super().__init__({"h": widgets.FloatLogSlider(value=1e-5, base=10, min=-12, max=-1, step=0.25, description="h",

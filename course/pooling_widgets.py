@@ -21,6 +21,8 @@ class PoolingExplorer(Explorer):
     selected cell, or 'message' when a function is not written yet.
     """
 
+    readout = {"window": "window (row, col, height, width)", "out": "out", "dx": "dx"}
+
     def __init__(self, functions, seed=0):
         self.functions = functions
         # distinct values, so max pooling has no ties to confuse the picture

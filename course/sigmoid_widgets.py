@@ -125,6 +125,8 @@ class SigmoidExplorer(Explorer):
     with upstream gradient 1), 'vanishing' (dsigma < VANISHING), or 'message'.
     """
 
+    readout = {"x": "x", "sigma": "σ(x)", "dsigma": "σ'(x)"}
+
     def __init__(self, forward, backward, span=10.0):
         self.forward, self.backward = forward, backward
         self.slider = _slider("x", 1.0, -span, span)

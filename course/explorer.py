@@ -1,10 +1,12 @@
 """The frame every explorer shares: controls above a figure that is redrawn on every change."""
 import html
+import io
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import display
+import PIL.Image
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 
 def plain(value):
@@ -18,8 +20,35 @@ def plain(value):
     return f"{value:.6g}"
 
 
+DPI = 96  # CSS pixels per inch: a figure of w inches shows w inches wide, pixel for pixel
+
+
+def picture_widget():
+    """The widget a figure is shown in: a PNG image, replaced in place on every update."""
+    return widgets.Image(format="png")
+
+
+def show(figure, picture):
+    """Draw figure into the picture widget: one draw at screen resolution and a fast PNG encoding.
+
+    (display() through the inline backend would draw twice, for its tight bounding box, and
+    clear and re-create an output area each time.)
+    """
+    if not isinstance(figure.canvas, FigureCanvasAgg):  # a figure taken out of pyplot has none
+        FigureCanvasAgg(figure)
+        figure.set_dpi(DPI)
+        figure.tight_layout()
+    figure.canvas.draw()
+    width, height = figure.canvas.get_width_height(physical=True)
+    picture.layout.width = f"{width}px"  # not stretched to the cell: a blurred picture reads badly
+    image = PIL.Image.frombuffer("RGBA", (width, height), figure.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    buffer = io.BytesIO()
+    image.save(buffer, format="png", compress_level=1)
+    picture.value = buffer.getvalue()
+
+
 class Explorer(widgets.VBox):
-    """Controls above a matplotlib figure, redrawn through an Output widget whenever a control moves.
+    """Controls above a matplotlib figure, redrawn into an Image widget whenever a control moves.
 
     Subclasses give compute() -> dict, kept as self.shown (what the picture shows, for captions
     and tests), and draw(), which paints self.shown on self.axes. A subclass's readout maps keys
@@ -31,7 +60,7 @@ class Explorer(widgets.VBox):
 
     def __init__(self, controls, figsize, panels=1, layout=None, above=()):
         self.controls, self.shown, self._busy = controls, {}, False
-        self.picture = widgets.Output()
+        self.picture = picture_widget()
         self.numbers = widgets.HTML()
         self.figure, self.axes = plt.subplots(1, panels, figsize=figsize)
         plt.close(self.figure)  # shown through the Output widget only, not again by the inline backend
@@ -54,8 +83,6 @@ class Explorer(widgets.VBox):
             self.shown = self.compute()
             self.numbers.value = f"<code>{html.escape(self.readout_text())}</code>"
             self.draw()
-            with self.picture:
-                self.picture.clear_output(wait=True)
-                display(self.figure)
+            show(self.figure, self.picture)
         finally:
             self._busy = False

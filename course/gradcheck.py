@@ -90,6 +90,8 @@ def diagnose(actual, expected, tol=1e-6):
         return "it is reversed along its last axis."
     scale = max(np.max(np.abs(e)), TINY)
     wrong = np.abs(a - e) > tol * scale
+    if a.ndim == 0:
+        return "it is zero, but should not be." if a == 0 else "its value is wrong."
     zero_here = wrong & (a == 0)
     if np.all(zero_here[wrong]):
         return f"it is zero in entries where it should not be: {_entries(zero_here)}."
@@ -106,6 +108,7 @@ def assert_close(name, actual, expected, tol, hint=""):
     Returns None, so that a test cell ending in a check shows no output (nbgrader would read a
     number there as partial credit).
     """
+    __tracebackhide__ = True  # IPython's traceback skips this frame (but still shows the line that raises)
     a, e = np.asarray(actual), np.asarray(expected)
     if a.shape != e.shape or not np.all(np.isfinite(a.astype(float))):
         raise GradientError(f"{name}: {diagnose(a, e)}{' ' + hint if hint else ''}")
@@ -136,11 +139,13 @@ def five_point_gradient(f, x, h=1e-3):
 
 def check_gradient(name, analytic, f, x, tol=1e-7, hint=""):
     """Assert that analytic (x's shape) is the gradient of scalar f at x, entry by entry."""
+    __tracebackhide__ = True  # IPython's traceback skips this frame (but still shows the line that raises)
     assert_close(name, analytic, five_point_gradient(f, x), tol, hint)
 
 
 def check_directional(name, analytic, f, x, tol=1e-6, n_dirs=5, h=1e-5, seed=0, hint=""):
     """Assert v . analytic == (f(x + h v) - f(x - h v)) / 2h along n_dirs random unit vectors v."""
+    __tracebackhide__ = True  # IPython's traceback skips this frame (but still shows the line that raises)
     x = np.asarray(x, dtype=float)
     g = np.asarray(analytic, dtype=float)
     if g.shape != x.shape:
@@ -175,6 +180,7 @@ def check_backward(forward, backward, inputs, names, params=(), tol=1e-7, direct
     (a tuple) gets one upstream gradient each, passed to backward before the cache.
     Also asserts that neither forward nor backward changes its arguments.
     """
+    __tracebackhide__ = True  # IPython's traceback skips this frame (but still shows the line that raises)
     rng = np.random.default_rng(seed)
     inputs = [np.array(v, dtype=float) for v in inputs]
     saved = [v.copy() for v in inputs]

@@ -66,9 +66,9 @@ def perceptron_explorer(predict, gate="AND", width=4.0):
         raise TypeError("perceptron_explorer needs your function: perceptron_explorer(perceptron_predict)")
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
-    from IPython.display import display
 
     from .data import BINARY_INPUTS, GATE_LABELS
+    from .explorer import picture_widget, show
     from .plots import COLOURS, MARKERS, line_points
 
     xlim = ylim = (-0.5, 1.5)
@@ -76,7 +76,7 @@ def perceptron_explorer(predict, gate="AND", width=4.0):
                                          continuous_update=True, readout_format=".1f")
                for name, value in [("w1", 1.0), ("w2", 1.0), ("b", -0.5)]}
     buttons = widgets.ToggleButtons(options=list(_GATES), value=gate if gate in _GATES else "AND")
-    picture, truth = widgets.Output(), widgets.HTML()
+    picture, truth = picture_widget(), widgets.HTML()
 
     # One figure, kept out of pyplot's list so that it is shown only inside the widget.
     with plt.ioff():
@@ -126,9 +126,7 @@ def perceptron_explorer(predict, gate="AND", width=4.0):
         title.set_text(f"{buttons.value}: {w[0]:.1f}·x1 + {w[1]:.1f}·x2 + {b:.1f} = 0"
                        + ("" if ends is not None else "  (w = 0: no line)"))
         truth.value = _perceptron_html(table, buttons.value)
-        with picture:
-            picture.clear_output(wait=True)
-            display(fig)
+        show(fig, picture)
 
     for control in [*sliders.values(), buttons]:
         control.observe(update, names="value")

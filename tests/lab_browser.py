@@ -195,21 +195,24 @@ def chromium():
 # explorer shows both new numbers (its one HTML widget) and a new, decoded picture.
 _TIME_NEXT_UPDATE = """root => {
     const numbers = () => root.querySelector('.widget-html').innerText;
-    const picture = () => root.querySelector('.widget-output img');
-    const before = [numbers(), picture()];
+    // the picture is an Image widget whose PNG (its blob URL) is replaced on every update
+    const picture = () => root.querySelector('img.widget-image, .widget-image img, .widget-output img');
+    const source = () => (picture() || {}).src;
+    const before = [numbers(), source()];
     let pressed = null;
     document.addEventListener('keydown', () => { pressed = performance.now(); }, {capture: true, once: true});
     window.__explorerUpdate = new Promise((resolve, reject) => {
         const observer = new MutationObserver(() => {
             const img = picture();
-            if (pressed === null || !img || img === before[1] || numbers() === before[0]) return;
+            if (pressed === null || !img || img.src === before[1] || numbers() === before[0]) return;
             observer.disconnect();
             clearTimeout(timer);
             const done = () => resolve(performance.now() - pressed);
             img.decode().then(done, done);
         });
         const timer = setTimeout(() => { observer.disconnect(); reject(new Error('no update within 20 s')); }, 20000);
-        observer.observe(root, {subtree: true, childList: true, characterData: true});
+        observer.observe(root, {subtree: true, childList: true, characterData: true, attributes: true,
+                                attributeFilter: ['src']});
     });
 }"""
 

@@ -18,6 +18,11 @@ c.CourseDirectory.course_id = "backprop-by-hand"
 # Only notebooks and small data files travel from source/ to release/ and into submissions.
 c.CourseDirectory.include = ["*.ipynb", "*.npz", "*.csv"]
 
+# One machine serves the course (make lab): the exchange behind the Assignments tab and
+# release/collect lives in build/, not in /usr/local/share, which a user cannot write.
+c.Exchange.root = os.path.join(_ROOT, "build", "exchange")
+os.makedirs(c.Exchange.root, exist_ok=True)
+
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.Execute.timeout = 60
 # A student who deleted a test cell is still graded on it: nbgrader puts the cell back.

@@ -7,9 +7,7 @@ empty or malformed notebook is found before anything runs; the others are graded
 import csv
 import json
 import logging
-import os
 import shutil
-import sys
 import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -39,13 +37,6 @@ class Result:
     flags: list = field(default_factory=list)
 
 
-def _use_this_environment():
-    """Put this interpreter's bin folder first on PATH: nbgrader runs `alembic` from there."""
-    bindir = os.path.dirname(sys.executable)
-    if os.environ.get("PATH", "").split(os.pathsep)[0] != bindir:
-        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
-
-
 def _say(message):
     print(message, flush=True)
 
@@ -66,7 +57,6 @@ class Course:
         self.root = Path(root).resolve()
         if not (self.root / "nbgrader_config.py").exists():
             raise SystemExit(f"{self.root} is not a course root: it has no nbgrader_config.py")
-        _use_this_environment()
         self.config = PyFileConfigLoader("nbgrader_config.py", path=str(self.root)).load_config()
         self.config.CourseDirectory.root = str(self.root)
         self.coursedir = CourseDirectory(config=self.config)

@@ -79,11 +79,13 @@ def command(bwrap, job_dir, out_dir, work_dir, home_dir, tmp_dir, state_dir, wor
            "TMPDIR": "/tmp", "LANG": "C.UTF-8", "MPLBACKEND": "Agg", "MPLCONFIGDIR": f"{INSIDE_GRADER}/state/mpl",
            "IPYTHONDIR": f"{INSIDE_GRADER}/state/ipython", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
            "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1", "NBGRADER_EXECUTION": "autograde"}
+    # /tmp and HOME first: Python or the course may live below either (a clone in /tmp, say),
+    # and a later mount would hide them.
     args = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
+            "--bind", str(tmp_dir), "/tmp", "--bind", str(home_dir), INSIDE_HOME,
             "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/run", "--tmpfs", "/var",
             *_system_mounts(), *_python_mounts(),
-            "--bind", str(home_dir), INSIDE_HOME, "--bind", str(work_dir), inside_work,
-            "--bind", str(tmp_dir), "/tmp",
+            "--bind", str(work_dir), inside_work,
             "--ro-bind", str(RUNNER), f"{INSIDE_GRADER}/sandbox_runner.py",
             "--ro-bind", str(PLAINDATA), f"{INSIDE_GRADER}/plaindata.py",
             "--ro-bind", str(job_dir), f"{INSIDE_GRADER}/job",

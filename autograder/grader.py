@@ -25,7 +25,7 @@ from nbgrader.api import Gradebook, MissingEntry
 
 from . import plaindata, sandbox
 from .notebooks import function_of, nbgrader_cells, notebook_path, points, read_notebook, solution_code
-from .probes import expected, judge, probes
+from .probes import expected, judge, plain, probes
 
 UNSAFE_HELP = ("no working sandbox (bubblewrap, Debian package `bubblewrap`) on this machine: student code "
                "would run with your rights and see the gradebook and the hidden tests. Install bubblewrap, "
@@ -66,8 +66,7 @@ def prepare(aid, root, workdir):
     found = probes(aid)
     folder = Path(workdir) / aid
     folder.mkdir(parents=True)
-    plaindata.save(folder / "probes", [{"function": p.function, "args": p.args, "forward": p.forward,
-                                        "calls": list(p.calls)} for p in found])
+    plaindata.save(folder / "probes", [plain(p) for p in found])
     return Assignment(aid, source, release, list(solution_code(source)), found, [expected(p) for p in found],
                       points(source), folder)
 

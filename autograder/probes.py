@@ -13,7 +13,7 @@ from course.gradcheck import diagnose, five_point_gradient, rel_error
 
 from . import reference
 from .plaindata import Named, Unsupported
-from .sandbox_runner import PROBE_FUNCTIONS
+from .sandbox_runner import PROBE_FUNCTIONS, call_probe
 
 
 
@@ -176,26 +176,20 @@ def probes(aid, seed=2026):
     return _BUILDERS[aid](np.random.default_rng(seed))
 
 
-def call(namespace, probe, functions=PROBE_FUNCTIONS):
-    """Run one probe against the functions in namespace; the sandbox runner does the same in its own code."""
-    args = _resolve(probe.args, functions)
-    if probe.forward:
-        fname, fargs = probe.forward
-        cache = namespace[fname](*_resolve(fargs, functions))[1]
-        return namespace[probe.function](*args, cache)
-    return namespace[probe.function](*args)
+def plain(probe, functions=None):
+    """The probe as the sandbox gets it: a dict of plain data (callables by name, or resolved with functions)."""
+    resolve = (lambda args: tuple(functions[a.name] if isinstance(a, Named) else a for a in args)) if functions \
+        else tuple
+    forward = (probe.forward[0], resolve(probe.forward[1])) if probe.forward else None
+    return {"function": probe.function, "args": resolve(probe.args), "forward": forward, "calls": list(probe.calls)}
 
 
-def _resolve(args, functions):
-    return tuple(functions[a.name] if isinstance(a, Named) else _copy(a) for a in args)
-
-
-def _copy(value):
-    if isinstance(value, np.ndarray):
-        return value.copy()
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    return value
+def call(namespace, probe):
+    """Run one probe against the functions in namespace, as the sandbox does; raise what it raised."""
+    outcome = call_probe(namespace, plain(probe, PROBE_FUNCTIONS))
+    if outcome["error"]:
+        raise RuntimeError(f"{probe.function} ({probe.label}): {outcome['error']}")
+    return outcome["value"]
 
 
 def expected(probe):

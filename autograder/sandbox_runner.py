@@ -264,7 +264,7 @@ def _evaluate(namespace, function, probes, message):
     if pid == 0:
         try:
             resource.setrlimit(resource.RLIMIT_AS, (message["memory"], message["memory"]))
-            plaindata.save(out, [_call(namespace, p) for p in probes if p["function"] == function])
+            plaindata.save(out, [call_probe(namespace, p) for p in probes if p["function"] == function])
         finally:
             os._exit(0)
     end = time.monotonic() + message["timeout"]
@@ -284,7 +284,7 @@ def _evaluate(namespace, function, probes, message):
     return {"status": "ran"}
 
 
-def _call(namespace, probe):
+def call_probe(namespace, probe):
     """One probe's outcome: the value returned or the error raised, warnings, and the arguments afterwards."""
     import copy
     import warnings

@@ -24,7 +24,7 @@ import numpy as np
 from nbgrader.api import Gradebook, MissingEntry
 
 from . import plaindata, sandbox
-from .notebooks import function_of, nbgrader_cells, notebook_path, points, read_notebook, solution_code
+from .notebooks import function_of, grade_id, nbgrader_cells, notebook_path, points, read_notebook, solution_code
 from .probes import expected, judge, plain, probes
 
 UNSAFE_HELP = ("no working sandbox (bubblewrap, Debian package `bubblewrap`) on this machine: student code "
@@ -79,12 +79,12 @@ def notebook_to_run(submitted, source):
     for gid, cell in present.items():
         if gid in originals:
             cell.source = originals[gid].source
-    order = [c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in source.cells]
+    order = [grade_id(c) for c in source.cells]
     for gid, cell in originals.items():
         if gid in present:
             continue
         before = [g for g in order[:order.index(gid)] if g]
-        ids = [c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells]
+        ids = [grade_id(c) for c in nb.cells]
         at = max((ids.index(g) + 1 for g in before if g in ids), default=len(nb.cells))
         nb.cells.insert(at, nbformat.from_dict(json.loads(json.dumps(cell))))
     seen = set()
@@ -187,7 +187,7 @@ def judge_run(assignment, nb, record, values, problems, strays):
     cells = (record or {}).get("cells") or [None] * len(code)
     in_notebook = {}
     for cell, rec in zip(code, cells):
-        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        gid = grade_id(cell)
         if rec and rec.get("status") in ("crashed", "timeout"):
             outcome.notes.append(f"cell {gid or code.index(cell) + 1}: {rec['why']}")
         if gid in assignment.points:
@@ -225,7 +225,7 @@ def autograded_notebook(nb, record, outcome, assignment):
         elif rec.get("why"):
             cell.outputs.append(nbformat.v4.new_output("error", ename=rec["status"], evalue=rec["why"],
                                                        traceback=[rec["why"]]))
-        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        gid = grade_id(cell)
         owner = function_of(gid, assignment.functions) if gid in assignment.points else None
         if owner:
             found = outcome.checks[owner]

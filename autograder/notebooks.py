@@ -50,13 +50,18 @@ def read_notebook(path):
     return nb
 
 
+def grade_id(cell):
+    """A cell's nbgrader grade_id, or None for a cell nbgrader does not track."""
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
 def nbgrader_cells(nb, kind):
     """Map grade_id -> cell for solution cells (kind='solution') or test cells (kind='grade')."""
     cells = {}
     for cell in nb.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         if meta.get(kind) and not (kind == "grade" and meta.get("solution")):
-            cells[meta["grade_id"]] = cell
+            cells[grade_id(cell)] = cell
     return cells
 
 

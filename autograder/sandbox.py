@@ -75,10 +75,8 @@ def _python_mounts():
 def command(bwrap, job_dir, out_dir, work_dir, home_dir, tmp_dir, state_dir, workdir_name):
     """The bwrap command line that runs the runner on one job."""
     inside_work = f"{INSIDE_HOME}/{workdir_name}"
-    env = {"PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin", "HOME": INSIDE_HOME,
-           "TMPDIR": "/tmp", "LANG": "C.UTF-8", "MPLBACKEND": "Agg", "MPLCONFIGDIR": f"{INSIDE_GRADER}/state/mpl",
-           "IPYTHONDIR": f"{INSIDE_GRADER}/state/ipython", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-           "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1", "NBGRADER_EXECUTION": "autograde"}
+    env = environment(f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin", INSIDE_HOME, "/tmp",
+                      f"{INSIDE_GRADER}/state")
     # /tmp and HOME first: Python or the course may live below either (a clone in /tmp, say),
     # and a later mount would hide them.
     args = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
@@ -99,10 +97,16 @@ def command(bwrap, job_dir, out_dir, work_dir, home_dir, tmp_dir, state_dir, wor
 
 def plain_command(job_dir, out_dir, work_dir, home_dir, tmp_dir, state_dir, workdir_name):
     """Without a sandbox (the instructor said --unsafe): the same runner, as a plain process."""
-    return [sys.executable, "-s", str(RUNNER), str(job_dir / "job.json"), str(out_dir)], {
-        "PATH": os.environ.get("PATH", ""), "HOME": str(home_dir), "TMPDIR": str(tmp_dir), "MPLBACKEND": "Agg",
-        "MPLCONFIGDIR": str(state_dir / "mpl"), "IPYTHONDIR": str(state_dir / "ipython"),
-        "OPENBLAS_NUM_THREADS": "1", "NBGRADER_EXECUTION": "autograde", "PYTHONDONTWRITEBYTECODE": "1"}
+    return [sys.executable, "-s", str(RUNNER), str(job_dir / "job.json"), str(out_dir)], \
+        environment(os.environ.get("PATH", ""), home_dir, tmp_dir, state_dir)
+
+
+def environment(path, home, tmp, state):
+    """The whole environment of a run: nothing of the instructor's, one BLAS thread (runs go in parallel)."""
+    return {"PATH": path, "HOME": str(home), "TMPDIR": str(tmp), "LANG": "C.UTF-8", "MPLBACKEND": "Agg",
+            "MPLCONFIGDIR": f"{state}/mpl", "IPYTHONDIR": f"{state}/ipython", "OPENBLAS_NUM_THREADS": "1",
+            "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1",
+            "NBGRADER_EXECUTION": "autograde"}
 
 
 class _PidsCgroup:

@@ -7,26 +7,52 @@ import os
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.colors import ListedColormap
+from matplotlib.patches import Rectangle
 
 from .explorer import Explorer
 
 
-def _grid(ax, values, title, marked=(), colour="tab:orange", labels=None):
-    """A matrix as a grid of numbers (or labels), with the marked cells shaded."""
-    ax.clear()
-    ax.set_xticks([])
-    ax.set_yticks([])
-    shade = np.zeros(values.shape)
-    for cell in marked:
-        shade[cell] = 1
-    ax.imshow(shade, cmap=ListedColormap(["white", colour]), vmin=0, vmax=1)
-    for (r, c), v in np.ndenumerate(values):
-        ax.text(c, r, labels[r][c] if labels else f"{v:.3g}", ha="center", va="center", fontsize=8)
-    ax.set_xticks(np.arange(-0.5, values.shape[1]), minor=True)
-    ax.set_yticks(np.arange(-0.5, values.shape[0]), minor=True)
-    ax.grid(which="minor", color="k", lw=0.5)
-    ax.set_title(title, fontsize=9)
+def _labels(values):
+    """A matrix's entries as the short text a grid cell shows."""
+    return [[f"{v:.3g}" for v in row] for row in np.asarray(values)]
+
+
+class Grid:
+    """A matrix drawn as a grid of labelled cells, on one axes; show() shades some cells and relabels them.
+
+    The grid, its labels and its title are the still part of the picture. A shaded cell is a
+    moving square with its label drawn again on top, so a move redraws only the shaded cells.
+    """
+
+    def __init__(self, ax, labels, colour, move, title):
+        ax.clear()
+        rows, cols = len(labels), len(labels[0])
+        ax.set(xlim=(-0.5, cols - 0.5), ylim=(rows - 0.5, -0.5), aspect="equal", xticks=[], yticks=[])
+        ax.vlines(np.arange(cols + 1) - 0.5, -0.5, rows - 0.5, color="k", lw=0.5)
+        ax.hlines(np.arange(rows + 1) - 0.5, -0.5, cols - 0.5, color="k", lw=0.5)
+        for (r, c), label in np.ndenumerate(np.array(labels, dtype=object)):
+            ax.text(c, r, label, ha="center", va="center", fontsize=8)
+        ax.set_title(title, fontsize=9)
+        self.ax, self.labels, self.colour, self.move, self.cells = ax, labels, colour, move, {}
+
+    def _cell(self, r, c):
+        """The shaded square of cell (r, c) and its label, made the first time the cell is shaded."""
+        if (r, c) not in self.cells:
+            # over the still label (a text's zorder is 3), and its own label over it
+            square = Rectangle((c - 0.5, r - 0.5), 1, 1, facecolor=self.colour, edgecolor="k", lw=0.5, zorder=3.5)
+            label = self.ax.text(c, r, "", ha="center", va="center", fontsize=8, zorder=4)
+            self.cells[r, c] = self.move(self.ax.add_patch(square), label), label
+        return self.cells[r, c]
+
+    def show(self, marked=(), labels=None):
+        """Shade the marked cells, labelled from labels (by default the grid's own)."""
+        marked = set(marked)
+        for r, c in marked:
+            self._cell(r, c)
+        for cell, (square, label) in self.cells.items():
+            square.set_visible(cell in marked)
+            label.set_visible(cell in marked)
+            label.set_text((labels or self.labels)[cell[0]][cell[1]])
 
 
 def _slider(name, value, low, high):
@@ -51,6 +77,14 @@ class InputPixelExplorer(Explorer):
         super().__init__({"row": _slider("pixel row", 2, 0, 4), "col": _slider("pixel col", 2, 0, 4),
                           "stride": _slider("stride", 1, 1, 2), "pad": _slider("pad", 0, 0, 1)}, (9, 3.2), 3)
 
+    def upstream(self, shape):
+        """The upstream gradient d (1, 1, *shape) the picture shows and the student's backward gets."""
+        return np.random.default_rng(self.dout_seed).integers(-2, 3, (1, 1, *shape)).astype(float)
+
+    def still_key(self):
+        """Only the upstream gradient's grid changes shape (with stride and pad)."""
+        return self.shown["shape"]
+
     def compute(self):
         c = self.controls
         s, pad, p, q = c["stride"].value, c["pad"].value, c["row"].value, c["col"].value
@@ -68,24 +102,29 @@ class InputPixelExplorer(Explorer):
         try:
             param = {"stride": s, "pad": pad}
             out, cache = self.forward(self.x, self.w, np.zeros(1), param)
-            self.dout = np.random.default_rng(self.dout_seed).integers(-2, 3, out.shape).astype(float)
-            shown["dx"] = float(self.backward(self.dout, cache)[0][0, 0, p, q])
+            shown["dx"] = float(self.backward(self.upstream(out.shape[2:]), cache)[0][0, 0, p, q])
         except NotImplementedError:
             shown["message"] = f"write {self.forward.__name__} and {self.backward.__name__} to see the gradient"
         return shown
 
     def draw(self):
-        p, q = self.controls["row"].value, self.controls["col"].value
         left, mid, right = self.axes
-        _grid(left, self.x[0, 0], f"input x: pixel ({p}, {q})", [(p, q)])
-        _grid(mid, self.w[0, 0], "kernel w: weights it met", self.shown["weights"], "tab:green")
-        dout = getattr(self, "dout", np.zeros(self.shown["shape"]))
-        if dout.shape[2:] != self.shown["shape"]:
-            dout = np.zeros((1, 1) + self.shown["shape"])
-        _grid(right, dout[0, 0], "upstream d: outputs it reached", self.shown["outputs"], "tab:red")
+        if not hasattr(self, "_grids"):  # x and w keep their grids; only d's shape changes
+            self._grids = (Grid(left, _labels(self.x[0, 0]), "tab:orange", self.move, "input x: the pixel"),
+                           Grid(mid, _labels(self.w[0, 0]), "tab:green", self.move, "kernel w: weights it met"))
+        self._grids = (*self._grids[:2], Grid(right, _labels(self.upstream(self.shown["shape"])[0, 0]), "tab:red",
+                                              self.move, "upstream d: outputs it reached"))
+        self._title = self.move(self.figure.suptitle("", fontsize=9))
+
+    def refresh(self):
+        p, q = self.shown["pixel"]
+        x, w, d = self._grids
+        x.show([(p, q)])
+        w.show(self.shown["weights"])
+        d.show(self.shown["outputs"])
         sum_text = " + ".join(self.shown["terms"]) or "0 (no window reads it)"
         result = self.shown.get("message") or f"your dx[{p},{q}] = {self.shown['dx']:g}"
-        self.figure.suptitle(f"dx[{p},{q}] = {sum_text}\n{result}", fontsize=9)
+        self._title.set_text(f"dx[{p},{q}] = {sum_text}\n{result}")
 
 
 class FlipExplorer(Explorer):
@@ -115,19 +154,26 @@ class FlipExplorer(Explorer):
             shown["message"] = f"write {self.backward.__name__} to see dX fill in"
         return shown
 
+    def still_key(self):
+        """The three grids keep their shapes: drawn once, their shading and numbers move."""
+        return ()
+
     def draw(self):
         left, mid, right = self.axes
-        padded = np.pad(self.d, 1)
+        self._grids = (Grid(left, _labels(np.pad(self.d, 1)), "tab:red", self.move, "zero-padded upstream d"),
+                       # k[::-1, ::-1], by name
+                       Grid(mid, [["w4", "w3"], ["w2", "w1"]], "white", self.move, "kernel rotated by 180°"),
+                       Grid(right, [[""] * 3] * 3, "tab:blue", self.move, "dX so far (your corr2d_backward)"))
+        self._title = self.move(self.figure.suptitle("", fontsize=9))
+
+    def refresh(self):
+        d, _, dx_grid = self._grids
         p, q = self.shown["window"][:2]
-        _grid(left, padded, "zero-padded upstream d", [(p + a, q + b) for a in range(2) for b in range(2)], "tab:red")
-        labels = [["w4", "w3"], ["w2", "w1"]]
-        _grid(mid, self.k[::-1, ::-1], "kernel rotated by 180°", [], labels=labels)
-        dx = self.shown.get("dx", np.zeros((3, 3)))
-        shown = np.where(np.isin(np.arange(9).reshape(3, 3), [a * 3 + b for a, b in self.shown["filled"]]), dx, np.nan)
-        labels = [["" if np.isnan(v) else f"{v:g}" for v in row] for row in shown]
-        _grid(right, np.nan_to_num(shown), "dX so far (your corr2d_backward)", self.shown["filled"], "tab:blue", labels)
-        self.figure.suptitle(self.shown.get("message") or f"step {self.shown['step']}: the window at ({p}, {q}) gives dX[{p},{q}]",
-                             fontsize=9)
+        d.show([(p + a, q + b) for a in range(2) for b in range(2)])
+        dx = self.shown.get("dx")
+        dx_grid.show(self.shown["filled"], [[f"{v:g}" for v in row] for row in dx] if dx is not None else None)
+        self._title.set_text(self.shown.get("message")
+                             or f"step {self.shown['step']}: the window at ({p}, {q}) gives dX[{p},{q}]")
 
 
 def input_pixel_explorer(conv_forward, conv_backward, seed=0):

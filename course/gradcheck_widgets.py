@@ -54,21 +54,32 @@ class GradientCheckExplorer(Explorer):
         except NotImplementedError:
             return {"h": h, "dtype": dtype, "message": "write numerical_gradient above to see its error"}
 
+    def still_key(self):
+        """The curve of one precision is drawn once; h's line, point and title move over it."""
+        return self.shown["dtype"], "message" in self.shown
+
     def draw(self):
         ax = self.axes
         ax.clear()
         if "message" in self.shown:
             ax.text(0.5, 0.5, self.shown["message"], ha="center", va="center", transform=ax.transAxes)
-        else:
-            steps, errors = self.shown["curve"]
-            ax.loglog(steps, np.maximum(errors, 1e-17), color="tab:blue", label=self.shown["dtype"])
-            ax.axvline(self.shown["h"], color="tab:red", lw=1)
-            ax.plot([self.shown["h"]], [max(self.shown["error"], 1e-17)], "o", color="tab:red")
-            ax.set(xlabel="h", ylabel="relative error", ylim=(1e-17, 10))
-            ax.set_title(f"h = {self.shown['h']:.0e}: relative error {self.shown['error']:.1e} "
-                         f"(smallest near h = {self.shown['best_h']:.0e})", fontsize=9)
-            ax.text(0.97, 0.05, "truncation error\nfalls as h shrinks →", ha="right", transform=ax.transAxes, fontsize=8)
-            ax.text(0.03, 0.05, "← round-off error\nrises as h shrinks", ha="left", transform=ax.transAxes, fontsize=8)
+            return
+        steps, errors = self.shown["curve"]
+        ax.loglog(steps, np.maximum(errors, 1e-17), color="tab:blue", label=self.shown["dtype"])
+        ax.set(xlabel="h", ylabel="relative error", ylim=(1e-17, 10))
+        ax.text(0.97, 0.05, "truncation error\nfalls as h shrinks →", ha="right", transform=ax.transAxes, fontsize=8)
+        ax.text(0.03, 0.05, "← round-off error\nrises as h shrinks", ha="left", transform=ax.transAxes, fontsize=8)
+        self._marks = [self.move(ax.axvline(self.shown["h"], color="tab:red", lw=1)),
+                       self.move(*ax.plot([], [], "o", color="tab:red")), self.move(ax.set_title("", fontsize=9))]
+
+    def refresh(self):
+        if "message" in self.shown:
+            return
+        h, error = self.shown["h"], self.shown["error"]
+        line, point, title = self._marks
+        line.set_xdata([h, h])
+        point.set_data([h], [max(error, 1e-17)])
+        title.set_text(f"h = {h:.0e}: relative error {error:.1e} (smallest near h = {self.shown['best_h']:.0e})")
 
 
 def gradient_check_explorer(numerical_gradient):

@@ -82,7 +82,10 @@ def _layout(nodes, order):
 
 
 def _wire(ax, points, r0, r1, value, grad):
-    """Draw a wire through points, outside the end circles of radius r0, r1; value above, grad below."""
+    """Draw a wire through points, outside the end circles of radius r0, r1; value above, grad below.
+
+    Returns the numbers' Text artists: {"value": Text, "grad": Text}, for the numbers given.
+    """
     (x0, y0), (x1, y1) = points[0], points[1]
     length = math.hypot(x1 - x0, y1 - y0)
     ux, uy = (x1 - x0) / length, (y1 - y0) / length
@@ -94,29 +97,44 @@ def _wire(ax, points, r0, r1, value, grad):
     # the numbers go mid-way along the first segment, where the wire is still next to its source
     t = (r0 + length - (r1 if len(points) == 2 else R)) / 2
     x, y, angle = x0 + t * ux, y0 + t * uy, math.degrees(math.atan2(uy, ux))
-    for number, color, side, va in ((value, VALUE, 1, "bottom"), (grad, GRAD, -1, "top")):
+    numbers = {}
+    for kind, number, color, side, va in (("value", value, VALUE, 1, "bottom"), ("grad", grad, GRAD, -1, "top")):
         if number is not None:
             # a white box keeps a number readable where another wire crosses it
-            ax.text(x - side * GAP * uy, y + side * GAP * ux, _fmt(number), color=color, ha="center",
-                    va=va, fontsize=9, rotation=angle, rotation_mode="anchor", transform_rotates_text=True,
-                    bbox=dict(facecolor="white", edgecolor="none", pad=0.3), zorder=3)
+            numbers[kind] = ax.text(x - side * GAP * uy, y + side * GAP * ux, _fmt(number), color=color,
+                                    # the axes' equal aspect keeps the wire's angle on screen
+                                    ha="center", va=va, fontsize=9, rotation=angle, rotation_mode="anchor", zorder=3,
+                                    bbox=dict(facecolor="white", edgecolor="none", pad=0.3))
+    return numbers
 
 
 def draw_graph(nodes, values=None, grads=None, ax=None, title=None):
-    """Draw a computational graph with each node's forward value and gradient.
+    """Draw a computational graph with each node's forward value and gradient; returns the Axes.
 
     nodes: dict name -> (label, inputs), in any order; inputs is a list of node names
            (empty for a graph input). label is the operation shown in the node circle
            ("+", "*", "max", "σ", "exp", "1/x", ...) or None for an input (then the name is shown).
     values: dict name -> float (forward value), optional, missing keys are simply not drawn.
     grads:  dict name -> float (gradient of the output w.r.t. that node), optional.
-    Returns the matplotlib Axes.
+    """
+    return draw_graph_numbers(nodes, values, grads, ax, title)[0]
+
+
+def draw_graph_numbers(nodes, values=None, grads=None, ax=None, title=None):
+    """Draw a graph as draw_graph does; return (Axes, {(node, "value" or "grad"): [Text of that number]}).
+
+    A node that feeds several gates shows its numbers on each of its wires, hence the lists.
     """
     if not nodes:
         raise ValueError("nodes is empty: there is no graph to draw")
     order, outputs = _topo(nodes)
     pos, paths = _layout(nodes, order)
-    values, grads = values or {}, grads or {}
+    values, grads, numbers = values or {}, grads or {}, {}
+
+    def wire(node, *args):
+        for kind, artist in _wire(ax, *args, values.get(node), grads.get(node)).items():
+            numbers.setdefault((node, kind), []).append(artist)
+
     text = {n: n if label is None else label for n, (label, _) in nodes.items()}
     radius = {n: R if inputs else 0.0 for n, (_, inputs) in nodes.items()}
     xs, ys = zip(*pos.values(), *(p for path in paths.values() for p in path))  # bends count too
@@ -135,13 +153,13 @@ def draw_graph(nodes, values=None, grads=None, ax=None, title=None):
         else:
             ax.text(x - 0.05, y, text[n], ha="right", va="center", fontsize=11)
         for k, i in enumerate(inputs):
-            _wire(ax, paths[n, k], radius[i], R, values.get(i), grads.get(i))
+            wire(i, paths[n, k], radius[i], R)
     for n in outputs:  # the output gets a wire of its own, so its value and gradient show too
         x, y = pos[n]
-        _wire(ax, [(x, y), (x + STUB, y)], radius[n], 0.0, values.get(n), grads.get(n))
+        wire(n, [(x, y), (x + STUB, y)], radius[n], 0.0)
         ax.text(x + STUB + 0.05, y, n, ha="left", va="center", fontsize=11)
     ax.set(xlim=xlim, ylim=ylim, aspect="equal")
     ax.axis("off")
     if title:
         ax.set_title(title)
-    return ax
+    return ax, numbers

@@ -57,6 +57,10 @@ class PoolingExplorer(Explorer):
             shown["message"] = f"write {forward.__name__} and {backward.__name__} to see the gradient"
         return shown
 
+    def still_key(self):
+        """The input's numbers are drawn once; the window, dx and the titles that name them move."""
+        return "message" in self.shown
+
     def draw(self):
         left, right = self.axes
         for ax in self.axes:
@@ -66,19 +70,29 @@ class PoolingExplorer(Explorer):
         left.imshow(self.x[0, 0], cmap="Greys", alpha=0.25)
         for (r, c), v in np.ndenumerate(self.x[0, 0]):
             left.text(c, r, f"{v:g}", ha="center", va="center", fontsize=9)
+        self._window = self.move(left.add_patch(plt.Rectangle((0, 0), 1, 1, fill=False, edgecolor="tab:blue", lw=3, zorder=4)))
+        self.move(left.set_title(""))
+        if "message" in self.shown:
+            right.text(0.5, 0.5, self.shown["message"], ha="center", va="center", wrap=True, transform=right.transAxes)
+            return
+        self._dx = self.move(right.imshow(np.zeros((SIZE, SIZE)), cmap="Reds"))
+        self.move(*right.spines.values())  # the frame over the picture, as the still part lies under it
+        self._dx_numbers = {(r, c): self.move(right.text(c, r, "", ha="center", va="center", fontsize=9))
+                            for r in range(SIZE) for c in range(SIZE)}
+        right.set_title("dx for a unit gradient at that output")
+
+    def refresh(self):
         r0, c0, h, w = self.shown["window"]
-        left.add_patch(plt.Rectangle((c0 - 0.5, r0 - 0.5), w, h, fill=False, edgecolor="tab:blue", lw=3))
-        left.set_title("input: the window the output reads" + (f"\nout = {self.shown['out']:g}" if "out" in self.shown else ""))
+        self._window.set_bounds(c0 - 0.5, r0 - 0.5, w, h)
+        self.axes[0].title.set_text("input: the window the output reads"
+                                    + (f"\nout = {self.shown['out']:g}" if "out" in self.shown else ""))
         if "dx" in self.shown:
             dx = self.shown["dx"]
+            self._dx.set_data(dx)
             # the colour scale tops out above the largest value, so black numbers stay readable
-            right.imshow(dx, cmap="Reds", vmin=0, vmax=2 * max(float(np.abs(dx).max()), 1e-12))
+            self._dx.set_clim(0, 2 * max(float(np.abs(dx).max()), 1e-12))
             for (r, c), v in np.ndenumerate(dx):
-                if v:
-                    right.text(c, r, f"{v:.3g}", ha="center", va="center", fontsize=9)
-            right.set_title("dx for a unit gradient at that output")
-        else:
-            right.text(0.5, 0.5, self.shown["message"], ha="center", va="center", wrap=True, transform=right.transAxes)
+                self._dx_numbers[r, c].set_text(f"{v:.3g}" if v else "")
 
 
 def pooling_explorer(avg_forward, avg_backward, max_forward, max_backward, seed=0):

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from course.explorer import Explorer
-from course.graph import draw_graph
+from course.graph import _fmt, draw_graph_numbers
 from course.plots import plot_decision_regions
 
 # f = sigma(w0 x0 + w1 x1 + w2) as primitive gates, the way CS231n's notes draw it.
@@ -85,7 +85,25 @@ class NeuronExplorer(Explorer):
                 shown["message"] = f"write {self.neuron.__name__} to compare the sigmoid gate with the chain of gates."
         return shown
 
+    KIND = {"value": "values", "grad": "grads"}  # draw_graph_numbers' kinds -> keys of self.shown
+
+    def still_key(self):
+        """The graph is drawn again only when the set of nodes with numbers changes."""
+        return tuple(tuple(sorted(self.shown.get(key, {}))) for key in self.KIND.values())
+
     def draw(self):
+        self.axes.clear()
+        self.figure.subplots_adjust(left=0, right=1, bottom=0, top=0.92)
+        _, self._numbers = draw_graph_numbers(
+            NEURON_GRAPH, self.shown.get("values"), self.shown.get("grads"), ax=self.axes,
+            title="f = σ(w0·x0 + w1·x1 + w2): values (green) above, gradients (red) below")
+        for artists in self._numbers.values():
+            self.move(*artists)
+
+    def refresh(self):
+        for (node, kind), artists in self._numbers.items():
+            for artist in artists:
+                artist.set_text(_fmt(self.shown[self.KIND[kind]][node]))
         lines = []
         if "f" in self.shown:
             lines.append(f"your {self.neuron.__name__}: f = {self.shown['f']:.4f}, dw = {_vector(self.shown['dw'])}, "
@@ -98,10 +116,6 @@ class NeuronExplorer(Explorer):
         if "message" in self.shown:
             lines.append(self.shown["message"])
         self.caption.value = "<br>".join(lines)
-        self.axes.clear()
-        self.figure.subplots_adjust(left=0, right=1, bottom=0, top=0.92)
-        draw_graph(NEURON_GRAPH, self.shown.get("values"), self.shown.get("grads"), ax=self.axes,
-                   title="f = σ(w0·x0 + w1·x1 + w2): values (green) above, gradients (red) below")
 
 
 def neuron_explorer(by_gates, neuron=None):
@@ -146,28 +160,39 @@ class SigmoidExplorer(Explorer):
             return {"x": x, "message": f"write {self.forward.__name__} and {self.backward.__name__} to see σ and σ'."}
         return {"x": x, "sigma": float(sigma[0]), "dsigma": float(slope[0]), "vanishing": bool(slope[0] < VANISHING)}
 
+    def still_key(self):
+        """The curves are the student's functions over the whole range: drawn once."""
+        return "message" in self.shown
+
     def draw(self):
         ax = self.axes
         ax.clear()
         if "message" in self.shown:
             ax.text(0.5, 0.5, self.shown["message"], ha="center", va="center", transform=ax.transAxes)
             ax.set_axis_off()
-        else:
-            ax.set_axis_on()
-            sigma, slope = self._sigma_and_slope(self.grid)
-            ax.plot(self.grid, sigma, color="tab:green", label="σ(x)")
-            ax.plot(self.grid, slope, color="tab:red", label="σ'(x) = σ(x)(1 - σ(x))")
-            flat = slope < VANISHING
-            ax.fill_between(self.grid, 0, 1, where=flat, color="grey", alpha=0.15,
-                            label=f"σ' < {VANISHING:g}: the gradient vanishes")
-            x = self.shown["x"]
-            ax.plot([x, x], [self.shown["dsigma"], self.shown["sigma"]], "k:", lw=1)
-            ax.plot([x], [self.shown["sigma"]], "o", color="tab:green")
-            ax.plot([x], [self.shown["dsigma"]], "o", color="tab:red")
-            ax.set(ylim=(-0.05, 1.05), xlabel="x")
-            ax.set_title(f"σ({x:.1f}) = {self.shown['sigma']:.4g}, σ'({x:.1f}) = {self.shown['dsigma']:.4g}: "
-                         f"a gradient through this gate is multiplied by {self.shown['dsigma']:.3g}", fontsize=9)
-            ax.legend(loc="center left", fontsize=8)
+            return
+        ax.set_axis_on()
+        sigma, slope = self._sigma_and_slope(self.grid)
+        ax.plot(self.grid, sigma, color="tab:green", label="σ(x)")
+        ax.plot(self.grid, slope, color="tab:red", label="σ'(x) = σ(x)(1 - σ(x))")
+        flat = slope < VANISHING
+        ax.fill_between(self.grid, 0, 1, where=flat, color="grey", alpha=0.15,
+                        label=f"σ' < {VANISHING:g}: the gradient vanishes")
+        ax.set(ylim=(-0.05, 1.05), xlabel="x")
+        ax.legend(loc="center left", fontsize=8)
+        self._marks = [self.move(*ax.plot([], [], "k:", lw=1)), self.move(*ax.plot([], [], "o", color="tab:green")),
+                       self.move(*ax.plot([], [], "o", color="tab:red")), self.move(ax.set_title("", fontsize=9))]
+
+    def refresh(self):
+        if "message" in self.shown:
+            return
+        x, sigma, dsigma = self.shown["x"], self.shown["sigma"], self.shown["dsigma"]
+        stem, dot, slope_dot, title = self._marks
+        stem.set_data([x, x], [dsigma, sigma])
+        dot.set_data([x], [sigma])
+        slope_dot.set_data([x], [dsigma])
+        title.set_text(f"σ({x:.1f}) = {sigma:.4g}, σ'({x:.1f}) = {dsigma:.4g}: "
+                       f"a gradient through this gate is multiplied by {dsigma:.3g}")
 
 
 def sigmoid_explorer(sigmoid_forward, sigmoid_backward, span=10.0):

@@ -68,7 +68,7 @@ def perceptron_explorer(predict, gate="AND", width=4.0):
     import matplotlib.pyplot as plt
 
     from .data import BINARY_INPUTS, GATE_LABELS
-    from .explorer import picture_widget, show
+    from .explorer import Picture
     from .plots import COLOURS, MARKERS, line_points
 
     xlim = ylim = (-0.5, 1.5)
@@ -76,12 +76,13 @@ def perceptron_explorer(predict, gate="AND", width=4.0):
                                          continuous_update=True, readout_format=".1f")
                for name, value in [("w1", 1.0), ("w2", 1.0), ("b", -0.5)]}
     buttons = widgets.ToggleButtons(options=list(_GATES), value=gate if gate in _GATES else "AND")
-    picture, truth = picture_widget(), widgets.HTML()
+    truth = widgets.HTML()
 
     # One figure, kept out of pyplot's list so that it is shown only inside the widget.
     with plt.ioff():
         fig, ax = plt.subplots(figsize=(width, width))
     plt.close(fig)
+    picture = Picture(fig)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.set_aspect("equal")
@@ -93,8 +94,9 @@ def perceptron_explorer(predict, gate="AND", width=4.0):
                                 edgecolors="black", zorder=3) for label in (0, 1)}
     rings = ax.scatter([], [], s=380, facecolors="none", edgecolors="red", linewidths=2, zorder=4)
     title = ax.set_title("")
-    box = widgets.VBox([widgets.HBox([widgets.VBox([*sliders.values(), buttons]), truth]), picture])
-    box.sliders, box.gate, box.table, box.figure = sliders, buttons, None, fig
+    picture.move(line, shade, *points.values(), rings, title)  # the axes stay: drawn once
+    box = widgets.VBox([widgets.HBox([widgets.VBox([*sliders.values(), buttons]), truth]), picture.widget])
+    box.sliders, box.gate, box.table, box.figure, box.picture = sliders, buttons, None, fig, picture
 
     def positive_side(w, b):
         """Polygon of the part of the box where w.x + b > 0 (a half-plane clipped to the box)."""
@@ -126,7 +128,7 @@ def perceptron_explorer(predict, gate="AND", width=4.0):
         title.set_text(f"{buttons.value}: {w[0]:.1f}·x1 + {w[1]:.1f}·x2 + {b:.1f} = 0"
                        + ("" if ends is not None else "  (w = 0: no line)"))
         truth.value = _perceptron_html(table, buttons.value)
-        show(fig, picture)
+        picture.show()
 
     for control in [*sliders.values(), buttons]:
         control.observe(update, names="value")

@@ -22,6 +22,7 @@ import nbformat
 
 from autograder.notebooks import REPO, existing_assignments, fill, notebook_path, read_notebook, solution_code
 from autograder.pipeline import copy_course
+from course import lab
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package: Playwright cannot download its own browser here
 VIEWPORT = {"width": 1280, "height": 900}
@@ -101,13 +102,11 @@ class LabServer:
             path = Path(env["JUPYTER_CONFIG_DIR"]) / "lab" / "user-settings" / f"{plugin}.jupyterlab-settings"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(settings))
-        command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-                   f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",
-                   f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}",
-                   "--LabApp.news_url=", "--LabApp.extension_manager=readonly",
-                   "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
-        if os.geteuid() == 0:  # containers run as root; Jupyter refuses that unless told
-            command.append("--ServerApp.allow_root=True")
+        # started as `make lab` starts it, at the course root, on a loopback port with a token
+        command = lab.command("--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
+                              "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
+                              "--LabApp.news_url=", "--LabApp.extension_manager=readonly",
+                              "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate")
         with open(self.log_path, "w") as log:
             self.process = subprocess.Popen(command, cwd=self.root, env=env, stdout=log, stderr=subprocess.STDOUT,
                                             start_new_session=True)

@@ -180,7 +180,7 @@ def check_input_pixel(text, col):
     _, cache = ref.conv_forward_naive(ex.x, ex.w, np.zeros(1), {"stride": 1, "pad": 0})
     shown = readout(text)
     assert shown["pixel"] == [2, col]
-    assert_shows("your dx there", shown["your dx there"], ref.conv_backward_naive(ex.dout, cache)[0][0, 0, 2, col])
+    assert_shows("your dx there", shown["your dx there"], ref.conv_backward_naive(ex.upstream((4, 4)), cache)[0][0, 0, 2, col])
 
 
 # explorer -> (assignment, code that shows it, slider, [(key, slider position after it)], check)

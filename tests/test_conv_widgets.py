@@ -17,7 +17,7 @@ def test_input_pixel_explorer_shows_the_paths_of_a_pixel():
     ex.controls["row"].value, ex.controls["col"].value = 2, 2
     assert ex.shown["weights"] == [(1, 1), (1, 0), (0, 1), (0, 0)] and len(ex.shown["outputs"]) == 4
     _, cache = ref.conv_forward_naive(ex.x, ex.w, np.zeros(1), {"stride": 1, "pad": 0})
-    assert ex.shown["dx"] == ref.conv_backward_naive(ex.dout, cache)[0][0, 0, 2, 2]
+    assert ex.shown["dx"] == ref.conv_backward_naive(ex.upstream((4, 4)), cache)[0][0, 0, 2, 2]
     ex.controls["stride"].value, ex.controls["pad"].value = 2, 1
     assert ex.shown["outputs"] == [(1, 1)] and ex.shown["weights"] == [(1, 1)]
 
@@ -38,3 +38,23 @@ def test_stubs_and_grading(monkeypatch):
     assert "write stub" in input_pixel_explorer(stub, stub).shown["message"]
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     assert flip_explorer(stub) is None and input_pixel_explorer(stub, stub) is None
+
+
+def shaded(grid):
+    """The cells a Grid shows shaded, with their labels."""
+    return {cell: label.get_text() for cell, (square, label) in grid.cells.items() if square.get_visible()}
+
+
+def test_grids_shade_exactly_the_cells_the_explorers_name():
+    """Check that the shaded cells are the pixel, the weights and outputs it met, and dX's filled entries."""
+    ex = input_pixel_explorer(ref.conv_forward_naive, ref.conv_backward_naive)
+    for row, col in [(2, 2), (0, 4), (4, 0)]:
+        ex.controls["row"].value, ex.controls["col"].value = row, col
+        x, w, d = ex._grids
+        assert set(shaded(x)) == {(row, col)}
+        assert set(shaded(w)) == set(ex.shown["weights"]) and set(shaded(d)) == set(ex.shown["outputs"])
+    flip = flip_explorer(ref.corr2d_backward)
+    flip.controls["step"].value = 4
+    dx = ref.corr2d_backward(flip.d, flip.x, flip.k)[0]
+    assert shaded(flip._grids[2]) == {divmod(t, 3): f"{dx[divmod(t, 3)]:g}" for t in range(5)}
+    assert len(shaded(flip._grids[0])) == 4 and not shaded(flip._grids[1])

@@ -35,7 +35,7 @@ def test_neuron_graph_is_drawable_and_has_the_lesson_start():
     """Check that the graph names every node the gates use and starts at the lesson's point."""
     assert set(sw.NEURON_START) == {"w0", "w1", "w2", "x0", "x1"}
     assert sw.NEURON_START == {"w0": 2.0, "w1": -3.0, "w2": -3.0, "x0": -1.0, "x1": -2.0}
-    ax = sw.draw_graph(sw.NEURON_GRAPH)
+    ax, _ = sw.draw_graph_numbers(sw.NEURON_GRAPH)
     assert {"exp", "1/x", "*-1", "+1"} <= {t.get_text() for t in ax.texts}
 
 

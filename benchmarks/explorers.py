@@ -1,0 +1,48 @@
+"""Explorer updates in the kernel: the quick update (still part kept) against drawing the figure anew.
+
+Every explorer of course.widgets, on the source notebooks' solutions, walks through the moves of
+tests/explorer_cases.py ROUNDS times; a move's time is the whole update (the student's functions,
+drawing, PNG encoding), as the kernel spends it when a slider moves. The full draw is what each
+update cost before: the still part drawn again every time. Run: .venv/bin/python benchmarks/explorers.py
+"""
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent.parent / "tests")]
+from explorer_cases import CASES, build  # noqa: E402
+
+ROUNDS = 5
+
+
+def update_times(name, full):
+    """Milliseconds of each move of one explorer, ROUNDS times over its walk; full: draw all anew each time."""
+    explorer, picture, moves = build(name)
+    starts = [(control, control.value) for control, _ in moves]
+    times = []
+    for _ in range(ROUNDS):
+        for control, value in [*moves, *reversed(starts)]:
+            if control.value == value:
+                continue
+            if full:  # as if the still part had changed: drawn anew, then the moving artists over it
+                explorer._key, picture._still = object(), None
+            start = time.perf_counter()
+            control.value = value
+            times.append(1000 * (time.perf_counter() - start))
+    return times
+
+
+def main():
+    print(f"{'explorer':<24} {'quick update':>14} {'full draw':>11} {'ratio':>6}   (median ms per move, max in brackets)")
+    for name in CASES:
+        quick, full = update_times(name, False), update_times(name, True)
+        print(f"{name:<24} {statistics.median(quick):7.1f} ({max(quick):5.1f}) {statistics.median(full):6.1f} "
+              f"({max(full):5.1f}) {statistics.median(full) / statistics.median(quick):5.1f}×")
+
+
+if __name__ == "__main__":
+    main()

@@ -56,7 +56,7 @@ class Grid:
 
 
 def _slider(name, value, low, high):
-    return widgets.IntSlider(value=value, min=low, max=high, description=name, continuous_update=False,
+    return widgets.IntSlider(value=value, min=low, max=high, description=name, continuous_update=True,
                              layout=widgets.Layout(width="220px"))
 
 

@@ -34,7 +34,7 @@ class GradientCheckExplorer(Explorer):
     def __init__(self, numerical_gradient):
         self.numerical_gradient, self._curves = numerical_gradient, {}
         super().__init__({"h": widgets.FloatLogSlider(value=1e-5, base=10, min=-12, max=-1, step=0.25, description="h",
-                                                      continuous_update=False, readout_format=".0e"),
+                                                      continuous_update=True, readout_format=".0e"),
                           "dtype": widgets.ToggleButtons(options=["float64", "float32"], description="precision")},
                          (6, 3.6))
 

@@ -28,7 +28,7 @@ class PoolingExplorer(Explorer):
         # distinct values, so max pooling has no ties to confuse the picture
         self.x = np.random.default_rng(seed).permutation(SIZE * SIZE).reshape(1, 1, SIZE, SIZE).astype(float)
         slider = lambda name, value, low=1, high=4: widgets.IntSlider(value=value, min=low, max=high, description=name,
-                                                                       continuous_update=False)
+                                                                       continuous_update=True)
         controls = {"mode": widgets.ToggleButtons(options=["average", "max"], description="pooling"),
                     "pool_height": slider("pool height", 2), "pool_width": slider("pool width", 2),
                     "stride": slider("stride", 1), "row": slider("out row", 0, 0, 4), "col": slider("out col", 0, 0, 4)}

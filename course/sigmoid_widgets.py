@@ -38,7 +38,7 @@ def _callables(*functions):
 
 def _slider(name, value, low=-4.0, high=4.0):
     return widgets.FloatSlider(value=value, min=low, max=high, step=0.1, description=name,
-                               continuous_update=False, readout_format=".1f")
+                               continuous_update=True, readout_format=".1f")
 
 
 def _vector(v):

@@ -276,6 +276,22 @@ def slider_handle(output, label):
     return slider.locator(".noUi-handle")
 
 
+def drag_slider(output, label, fraction, steps=12):
+    """Drag a slider's handle with the mouse to a fraction of its track, in steps; return its readout then.
+
+    With continuous updates every step sends a value; the picture must end at the last one.
+    """
+    slider = slider_handle(output, label).locator("xpath=ancestor::div[contains(@class, 'widget-slider')]")
+    track, handle = slider.locator(".noUi-base").bounding_box(), slider.locator(".noUi-handle").bounding_box()
+    mouse, y = output.page.mouse, handle["y"] + handle["height"] / 2
+    mouse.move(handle["x"] + handle["width"] / 2, y)
+    mouse.down()
+    mouse.move(track["x"] + fraction * track["width"], y, steps=steps)
+    mouse.up()
+    # the readout writes a minus sign, not a hyphen
+    return slider.locator(".widget-readout").inner_text().replace("\u2212", "-")
+
+
 def press_and_time(output, label, key):
     """Press key on a slider of the explorer in output; return milliseconds until it shows the update."""
     output.evaluate(_TIME_NEXT_UPDATE)

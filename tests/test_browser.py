@@ -7,12 +7,11 @@ numbers the explorer shows to what the reference solutions give at the new posit
 time from key press to the new picture is measured in the browser. Screenshots and the timings
 go to build/browser-artefacts/.
 """
-import io
 import json
 import re
 import shutil
 import statistics
-from contextlib import redirect_stdout
+import time
 from functools import cache
 from pathlib import Path
 
@@ -31,8 +30,8 @@ from course import widgets  # noqa: E402
 from course.data import BINARY_INPUTS, GATE_LABELS  # noqa: E402
 from course.gradcheck import rel_error  # noqa: E402
 from course.gradcheck_widgets import STEPS, X0, _exact, _f  # noqa: E402
-from lab_browser import (CHROMIUM, VIEWPORT, cell_output, chromium, course_with_solutions, error_outputs,  # noqa: E402
-                         execution_counts, lab_server, notebook_screenshot, open_notebook, press_and_time,
+from lab_browser import (CHROMIUM, VIEWPORT, cell_output, chromium, course_with_solutions, drag_slider,  # noqa: E402
+                         error_outputs, execution_counts, lab_server, notebook_screenshot, open_notebook, press_and_time,
                          release_path, run_all_cells)
 
 ARTEFACTS = REPO / "build" / "browser-artefacts"
@@ -110,8 +109,7 @@ def explorer_data(name):
                                       ref.max_pool_backward),
                  "flip_explorer": (ref.corr2d_backward,),
                  "input_pixel_explorer": (ref.conv_forward_naive, ref.conv_backward_naive)}[name]
-    with redirect_stdout(io.StringIO()):  # outside a kernel, the explorer's display() prints its figure's repr
-        return getattr(widgets, name)(*functions)
+    return getattr(widgets, name)(*functions)
 
 
 def check_perceptron(text, w2):
@@ -209,6 +207,24 @@ EXPLORERS = {
 }
 
 
+# explorer -> the fraction of its slider's track a mouse drag ends at (the gradient check's readout
+# rounds h, so its drag could not be checked exactly)
+DRAGS = {"perceptron_explorer": 0.8, "sigmoid_explorer": 0.8, "neuron_explorer": 0.3, "pooling_explorer": 0.4,
+         "flip_explorer": 0.6, "input_pixel_explorer": 0.2}
+
+
+def shows_after_drag(numbers, check, position, timeout=20):
+    """Wait until the explorer's numbers pass check at position (the drag's last value); raise if never."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return check(numbers.inner_text(), position)
+        except (AssertionError, KeyError, ValueError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
 def test_every_notebook_uses_the_explorers_checked_here():
     """Check that EXPLORERS names each explorer call in the release notebooks, so none goes unchecked."""
     calls = {name for aid in ASSIGNMENTS for cell in read_notebook(notebook_path(REPO, "release", aid)).cells
@@ -243,6 +259,12 @@ def test_notebook_runs_in_jupyterlab_and_its_explorers_show_the_right_numbers(ai
                 check(numbers.inner_text(), position)
             except AssertionError as err:
                 raise AssertionError(f"{name} after {key} to {label} = {position}: {err}") from None
+        if name in DRAGS:
+            position = json.loads(drag_slider(output, label, DRAGS[name]))  # an int for an IntSlider
+            try:
+                shows_after_drag(numbers, check, position)
+            except AssertionError as err:
+                raise AssertionError(f"{name} after a drag of {label} to {position}: {err}") from None
         MEASURED["widget_update_ms"][name] = times
         print(f"\n{name}: median update {statistics.median(times):.0f} ms in the browser")
         # a generous bound: a stuck or pathologically slow explorer fails, a busy machine does not

@@ -22,12 +22,13 @@ class PromptKernelConnection(ZMQChannelsWebsocketConnection):
 
 
 def command(*options):
-    """The command line that starts JupyterLab at the current folder, with options appended."""
-    line = [sys.executable, "-m", "jupyterlab", "--ServerApp.root_dir=.", "--LabApp.default_url=/lab/tree/release",
-            f"--ServerApp.kernel_websocket_connection_class={__name__}.{PromptKernelConnection.__name__}"]
+    """The command line that starts JupyterLab at the current folder; options replace ours of the same name."""
+    ours = ["--ServerApp.root_dir=.", "--LabApp.default_url=/lab/tree/release",
+            "--ServerApp.kernel_websocket_connection_class=course.lab.PromptKernelConnection"]
     if os.geteuid() == 0:  # containers run as root; Jupyter refuses that unless told
-        line.append("--allow-root")
-    return line + list(options)
+        ours.append("--allow-root")
+    given = {option.split("=")[0] for option in options}  # Jupyter refuses an option given twice
+    return [sys.executable, "-m", "jupyterlab", *(o for o in ours if o.split("=")[0] not in given), *options]
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ import nbformat
 
 from autograder.notebooks import REPO, existing_assignments, fill, notebook_path, read_notebook, solution_code
 from autograder.pipeline import copy_course
-from course import lab
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package: Playwright cannot download its own browser here
 VIEWPORT = {"width": 1280, "height": 900}
@@ -93,7 +92,7 @@ class LabServer:
     nbgrader_config.py. stop() shuts it down with its kernels and raises if a process is left.
     """
 
-    def __init__(self, root, home):
+    def __init__(self, root, home, options=()):
         self.root, self.home = Path(root).resolve(), Path(home)
         self.port, self.token = _free_port(), secrets.token_hex(16)
         self.log_path = self.home / "server.log"
@@ -102,11 +101,12 @@ class LabServer:
             path = Path(env["JUPYTER_CONFIG_DIR"]) / "lab" / "user-settings" / f"{plugin}.jupyterlab-settings"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(settings))
-        # started as `make lab` starts it, at the course root, on a loopback port with a token
-        command = lab.command("--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
-                              "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
-                              "--LabApp.news_url=", "--LabApp.extension_manager=readonly",
-                              "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate")
+        # started as `make lab` starts it (python -m course.lab), on a loopback port with a token
+        command = [sys.executable, "-m", "course.lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+                   f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",
+                   f"--IdentityProvider.token={self.token}", "--LabApp.news_url=",
+                   "--LabApp.extension_manager=readonly",
+                   "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", *options]
         with open(self.log_path, "w") as log:
             self.process = subprocess.Popen(command, cwd=self.root, env=env, stdout=log, stderr=subprocess.STDOUT,
                                             start_new_session=True)
@@ -167,9 +167,9 @@ class LabServer:
 
 
 @contextmanager
-def lab_server(root, home):
-    """A LabServer for the duration of the block."""
-    server = LabServer(root, home)
+def lab_server(root, home, options=()):
+    """A LabServer (options: more command-line options) for the duration of the block."""
+    server = LabServer(root, home, options)
     try:
         yield server
     finally:

@@ -4,6 +4,7 @@ After every move of every explorer, the PNG in its Image widget must equal a ful
 figure, so no stale pixel of an earlier state can survive; and an ordinary move must not redraw
 the still part, which is what makes an update take milliseconds.
 """
+import importlib
 import io
 
 import matplotlib
@@ -77,10 +78,13 @@ def test_png_is_a_valid_picture_of_the_pixels():
 
 
 def test_lab_command_serves_the_course_root_with_prompt_kernel_messages():
-    """Check `make lab`'s command: course root, release/ opened, the no-delay kernel connection."""
+    """Check `make lab`'s command: course root, release/ opened, the no-delay kernel connection, and
+    that an option given replaces the command's own (Jupyter refuses one given twice)."""
     line = lab.command("--no-browser")
     assert line[1:3] == ["-m", "jupyterlab"] and line[-1] == "--no-browser"
     assert "--ServerApp.root_dir=." in line and "--LabApp.default_url=/lab/tree/release" in line
     option = next(o for o in line if o.startswith("--ServerApp.kernel_websocket_connection_class="))
     module, _, name = option.split("=", 1)[1].rpartition(".")
-    assert module == "course.lab" and issubclass(getattr(lab, name), ZMQChannelsWebsocketConnection)
+    assert issubclass(getattr(importlib.import_module(module), name), ZMQChannelsWebsocketConnection)
+    moved = lab.command("--ServerApp.root_dir=/elsewhere")
+    assert "--ServerApp.root_dir=." not in moved and moved.count("--ServerApp.root_dir=/elsewhere") == 1

@@ -1,4 +1,4 @@
-"""The frame every explorer shares: controls above a figure that is redrawn on every change."""
+"""The frame every explorer shares: controls above a figure whose moving parts are redrawn on every change."""
 import html
 import struct
 import zlib
@@ -41,11 +41,6 @@ def png(rgba):
             + chunk(b"IEND", b""))
 
 
-def picture_widget():
-    """The widget a figure is shown in: a PNG image, replaced in place on every update."""
-    return widgets.Image(format="png")
-
-
 class Picture:
     """A figure shown in an Image widget: its still part is drawn once, its moving artists on every show().
 
@@ -55,10 +50,10 @@ class Picture:
     """
 
     def __init__(self, figure):
-        self.figure, self.widget, self.moving, self._still = figure, picture_widget(), [], None
+        self.figure, self.moving, self._still, self._laid_out = figure, [], None, False
+        self.widget = widgets.Image(format="png")  # its PNG is replaced in place on every show()
         FigureCanvasAgg(figure)  # its own canvas: shown only here, never by pyplot's backend
         figure.set_dpi(DPI)
-        self._laid_out = False
 
     def move(self, *artists):
         """Mark artists as moving: left out of the still part, drawn on every show(); returns the first."""

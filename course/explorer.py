@@ -27,7 +27,7 @@ def png(rgba):
     """PNG bytes of an RGBA image (height, width, 4) of uint8, written as RGB without row filters.
 
     Explorer figures are mostly flat colour, which zlib's fastest level packs well on its own;
-    PIL's adaptive filters would take twice as long for a file hardly smaller.
+    PIL's adaptive filters take half as long again for a file hardly smaller.
     """
     height, width = rgba.shape[:2]
     rows = np.zeros((height, 1 + 3 * width), np.uint8)  # each row starts with its filter type, 0: none

@@ -92,8 +92,7 @@ class NeuronExplorer(Explorer):
         return tuple(tuple(sorted(self.shown.get(key, {}))) for key in self.KIND.values())
 
     def draw(self):
-        self.axes.clear()
-        self.figure.subplots_adjust(left=0, right=1, bottom=0, top=0.92)
+        self.axes.clear()  # the margins stay: Picture lays the figure out once, on its first show
         _, self._numbers = draw_graph_numbers(
             NEURON_GRAPH, self.shown.get("values"), self.shown.get("grads"), ax=self.axes,
             title="f = σ(w0·x0 + w1·x1 + w2): values (green) above, gradients (red) below")

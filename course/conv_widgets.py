@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from .explorer import Explorer
+from .glyphs import quick_text
 
 
 def _labels(values):
@@ -40,7 +41,7 @@ class Grid:
         if (r, c) not in self.cells:
             # over the still label (a text's zorder is 3), and its own label over it
             square = Rectangle((c - 0.5, r - 0.5), 1, 1, facecolor=self.colour, edgecolor="k", lw=0.5, zorder=3.5)
-            label = self.ax.text(c, r, "", ha="center", va="center", fontsize=8, zorder=4)
+            label = quick_text(self.ax, c, r, "", ha="center", va="center", fontsize=8, zorder=4)
             self.cells[r, c] = self.move(self.ax.add_patch(square), label), label
         return self.cells[r, c]
 

@@ -26,18 +26,21 @@ DPI = 96  # CSS pixels per inch: a figure of w inches shows w inches wide, pixel
 def png(rgba):
     """PNG bytes of an RGBA image (height, width, 4) of uint8, written as RGB without row filters.
 
-    Explorer figures are mostly flat colour, which zlib's fastest level packs well on its own;
-    PIL's adaptive filters take half as long again for a file hardly smaller.
+    Explorer figures are mostly flat colour, which zlib's fastest level packs well on its own:
+    PIL's adaptive filters take three times as long. RGB, not RGBA: browsers decode it
+    faster, which is worth more than the copy it takes here.
     """
     height, width = rgba.shape[:2]
     rows = np.zeros((height, 1 + 3 * width), np.uint8)  # each row starts with its filter type, 0: none
-    rows[:, 1:] = rgba[:, :, :3].reshape(height, -1)
+    pixels = rows[:, 1:].reshape(height, width, 3)
+    for channel in range(3):  # a channel at a time: five times as fast as copying rgba[:, :, :3] at once
+        pixels[:, :, channel] = rgba[:, :, channel]
 
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits, truecolour, no interlace
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows.tobytes(), 1))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 1))
             + chunk(b"IEND", b""))
 
 

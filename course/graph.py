@@ -4,6 +4,8 @@ import math
 import matplotlib.pyplot as plt
 from matplotlib.patches import Circle
 
+from course.glyphs import quick_text
+
 DX, DY, R, STUB = 1.0, 0.75, 0.2, 0.8  # column step, row step, node radius, output wire: data units
 INCH = 1.25  # inches per data unit in a figure we create, so text and circles keep their proportions
 GAP = 0.03  # how far the numbers sit off their wire
@@ -101,10 +103,10 @@ def _wire(ax, points, r0, r1, value, grad):
     for kind, number, color, side, va in (("value", value, VALUE, 1, "bottom"), ("grad", grad, GRAD, -1, "top")):
         if number is not None:
             # a white box keeps a number readable where another wire crosses it
-            numbers[kind] = ax.text(x - side * GAP * uy, y + side * GAP * ux, _fmt(number), color=color,
-                                    # the axes' equal aspect keeps the wire's angle on screen
-                                    ha="center", va=va, fontsize=9, rotation=angle, rotation_mode="anchor", zorder=3,
-                                    bbox=dict(facecolor="white", edgecolor="none", pad=0.3))
+            numbers[kind] = quick_text(ax, x - side * GAP * uy, y + side * GAP * ux, _fmt(number), color=color,
+                                       # the axes' equal aspect keeps the wire's angle on screen
+                                       ha="center", va=va, fontsize=9, rotation=angle, rotation_mode="anchor",
+                                       zorder=3, bbox=dict(facecolor="white", edgecolor="none", pad=0.3))
     return numbers
 
 

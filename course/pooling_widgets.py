@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .explorer import Explorer
+from .glyphs import quick_text
 
 SIZE = 6
 
@@ -77,7 +78,7 @@ class PoolingExplorer(Explorer):
             return
         self._dx = self.move(right.imshow(np.zeros((SIZE, SIZE)), cmap="Reds"))
         self.move(*right.spines.values())  # the frame over the picture, as the still part lies under it
-        self._dx_numbers = {(r, c): self.move(right.text(c, r, "", ha="center", va="center", fontsize=9))
+        self._dx_numbers = {(r, c): self.move(quick_text(right, c, r, "", ha="center", va="center", fontsize=9))
                             for r in range(SIZE) for c in range(SIZE)}
         right.set_title("dx for a unit gradient at that output")
 

@@ -84,15 +84,14 @@ class QuickText(Text):
     edgecolor="none", pad=...)), is a plain rotated rectangle. It is not clipped, as ax.text's are not.
     """
 
-    def _simple(self, renderer):
-        text = self.get_text()
+    def _simple(self, renderer, text):
         return (isinstance(renderer, RendererAgg) and self.get_visible() and text and "\n" not in text
                 and "$" not in text and not self.get_usetex() and not self.get_path_effects()
                 and (not self.get_rotation() or self.get_rotation_mode() == "anchor"))
 
     def draw(self, renderer):
         text = self.get_text()
-        if not self._simple(renderer):
+        if not self._simple(renderer, text):
             return super().draw(renderer)
         face = _face(self.get_fontproperties(), renderer.dpi)
         ascent, descent = face.ascent, face.descent

@@ -25,7 +25,7 @@ from nbgrader.api import Gradebook, MissingEntry
 
 from . import plaindata, sandbox
 from .notebooks import function_of, grade_id, nbgrader_cells, notebook_path, points, read_notebook, solution_code
-from .probes import expected, judge, plain, probes
+from .probes import expected, expected_forward, judge, mismatch, plain, probes
 
 UNSAFE_HELP = ("no working sandbox (bubblewrap, Debian package `bubblewrap`) on this machine: student code "
                "would run with your rights and see the gradebook and the hidden tests. Install bubblewrap, "
@@ -45,6 +45,7 @@ class Assignment:
     functions: list
     probes: list
     expected: list
+    forward_expected: list
     points: dict
     folder: Path
 
@@ -68,7 +69,7 @@ def prepare(aid, root, workdir):
     folder.mkdir(parents=True)
     plaindata.save(folder / "probes", [plain(p) for p in found])
     return Assignment(aid, source, release, list(solution_code(source)), found, [expected(p) for p in found],
-                      points(source), folder)
+                      [expected_forward(p) for p in found], points(source), folder)
 
 
 def notebook_to_run(submitted, source):
@@ -110,16 +111,18 @@ def run_submission(assignment, nb, submission_dir, limits, bwrap, scratch, mpl_c
         shutil.copy(assignment.folder / f"probes.{ext}", dirs["job"] / f"probes.{ext}")
     code = [c for c in nb.cells if c.cell_type == "code"]
     inside = lambda d: f"{sandbox.INSIDE_GRADER}/{d}" if bwrap else str(dirs[d])  # noqa: E731
-    job = {"cells": [{"source": c.source} for c in code], "functions": assignment.functions,
-           "probes": f"{inside('job')}/probes", "out": inside("out"), "cell_timeout": limits.cell_seconds,
-           "function_timeout": limits.function_seconds, "total_timeout": limits.total_seconds - 5,
-           "memory_bytes": limits.memory_bytes, "function_memory_bytes": limits.function_memory_bytes}
+    job = {"cells": [{"source": c.source, "kind": _kind(c, assignment)} for c in code],
+           "functions": assignment.functions, "probes": f"{inside('job')}/probes", "out": inside("out"),
+           "cell_timeout": limits.cell_seconds, "cells_timeout": limits.cells_seconds,
+           "function_timeout": limits.function_seconds, "memory_bytes": limits.memory_bytes,
+           "function_memory_bytes": limits.function_memory_bytes}
     (dirs["job"] / "job.json").write_text(json.dumps(job))
     names = dict(job_dir=dirs["job"], out_dir=dirs["out"], work_dir=dirs["work"], home_dir=dirs["home"],
                  tmp_dir=dirs["tmp"], state_dir=dirs["state"], workdir_name=assignment.aid)
     argv, env = (sandbox.command(bwrap, **names), {}) if bwrap else sandbox.plain_command(**names)
-    code_, seconds = sandbox.run(argv, env, limits, box / "sandbox.log", cwd=None if bwrap else dirs["work"])
-    problems = [] if code_ is not None else [f"the whole run stopped at the {limits.total_seconds:g} s limit"]
+    wall = limits.wall(len(assignment.functions))
+    code_, seconds = sandbox.run(argv, env, limits, wall, box / "sandbox.log", cwd=None if bwrap else dirs["work"])
+    problems = [] if code_ is not None else [f"the whole run stopped at the {wall:g} s limit"]
     record = None
     try:
         record = json.loads((dirs["out"] / "run.json").read_text())
@@ -137,6 +140,12 @@ def run_submission(assignment, nb, submission_dir, limits, bwrap, scratch, mpl_c
     return record, values, problems, strays, seconds
 
 
+def _kind(cell, assignment):
+    """solution, test or other: what the sandbox may skip once the cells' time is up."""
+    gid = grade_id(cell)
+    return "solution" if gid in assignment.functions else "test" if gid in assignment.points else "other"
+
+
 def _strays(dirs):
     """Files the run left outside its working folder (its HOME and /tmp), for the integrity report."""
     found = []
@@ -148,18 +157,60 @@ def _strays(dirs):
 
 
 def judge_function(assignment, function, status, values):
-    """(fraction of checks passed, messages) for one graded function."""
-    mine = [(p, e) for p, e in zip(assignment.probes, assignment.expected) if p.function == function]
+    """(fraction of checks passed, messages, the other graded functions its checks went through) for one function.
+
+    The forward of a backward counts among those it went through where it failed.
+    """
+    mine = [(p, e, fe) for p, e, fe in zip(assignment.probes, assignment.expected, assignment.forward_expected)
+            if p.function == function]
     if status.get("status") != "ran" or values is None or len(values) != len(mine):
-        why = status.get("why") or "its outputs did not come back"
-        return 0.0, [f"{function}: not checked: {why}."]
-    passed, messages = 0, []
-    for (probe, want), got in zip(mine, values):
-        problem = _problem(probe, want, got)
+        return 0.0, [f"{function}: not checked: {_why_not(function, status)}."], set()
+    passed, judged, messages, excused, through = 0, 0, [], [], set()
+    for (probe, want, fwant), got in zip(mine, values):
+        blame, problem = _forward_problem(probe, fwant, got), _problem(probe, want, got)
+        through |= set(got.get("called") or ()) | ({probe.forward[0]} if blame else set())
+        if blame and problem:  # its own forward failed here: whose fault the gradient is cannot be told
+            excused.append(f"{probe.forward[0]} {blame} (case '{probe.label}')")
+            continue
+        judged += 1
         passed += problem is None
         if problem:
             messages.append(f"{function}, case '{probe.label}': {problem}")
-    return passed / len(mine), messages
+    if excused and not judged:
+        return 0.0, [f"{function}: not checked: it can only be checked with your own forward pass, and "
+                     f"{excused[0]}, as on every case; once it is right, {function} is checked."], through
+    if excused:
+        messages.append(f"{function}: {len(excused)} of {len(mine)} cases not judged, since {excused[0]}"
+                        + (" and on others" if len(excused) > 1 else "") + ".")
+    return passed / judged, messages, through
+
+
+def _why_not(function, status):
+    why = status.get("why") or "its outputs did not come back"
+    stuck = status.get("stuck_in")
+    if status.get("status") == "timeout":
+        why += f", still inside {stuck}, which hangs" if stuck and stuck != function else " (it hangs)"
+    return why
+
+
+def _forward_problem(probe, fwant, got):
+    """What went wrong in the student's own forward on a backward's probe, or None."""
+    if not probe.forward or probe.scaling:
+        return None
+    forward = got.get("forward")
+    if not forward:
+        return "did not run" if not got.get("error") else None
+    if forward.get("error"):
+        return f"raised {forward['error']}"
+    if probe.quiet and forward.get("warnings"):
+        return f"gave a warning ({forward['warnings'][0]})"
+    if _changed(probe.forward[1], forward.get("args")):
+        return "changed one of its input arrays in place"
+    return "is wrong" if mismatch(forward.get("value"), fwant, probe.tol, "out") else None
+
+
+def _changed(before, after):
+    return any(isinstance(b, np.ndarray) and not np.array_equal(b, np.asarray(a)) for b, a in zip(before, after or ()))
 
 
 def _problem(probe, want, got):
@@ -173,10 +224,10 @@ def _problem(probe, want, got):
         return f"it never calls {', '.join(missing)}: build it from your own functions."
     if probe.quiet and got.get("warnings"):
         return f"it gave a warning ({got['warnings'][0]}); rewrite it so that it cannot overflow."
-    fargs = probe.forward[1] if probe.forward else ()
-    for before, after in [*zip(probe.args, got.get("args") or ()), *zip(fargs, got.get("fargs") or ())]:
-        if isinstance(before, np.ndarray) and not np.array_equal(before, np.asarray(after)):
-            return "it changed one of its input arrays in place; work on copies."
+    if _changed(probe.args, got.get("args")):
+        return "it changed one of its input arrays in place; work on copies."
+    if got.get("cache_changed"):
+        return "it changed an array inside its cache in place; work on copies (the cache belongs to the forward)."
     return None
 
 
@@ -190,23 +241,45 @@ def judge_run(assignment, nb, record, values, problems, strays):
         gid = grade_id(cell)
         if rec and rec.get("status") in ("crashed", "timeout"):
             outcome.notes.append(f"cell {gid or code.index(cell) + 1}: {rec['why']}")
+        elif rec and (rec.get("error") or "").startswith("MemoryError"):
+            outcome.notes.append(f"cell {gid or code.index(cell) + 1}: ran out of memory")
         if gid in assignment.points:
             in_notebook[gid] = bool(rec) and rec.get("status") == "ok"
+    outcome.notes += _late_cells(code, cells)
     statuses = (record or {}).get("functions") or {}
-    fractions = {}
+    fractions, through = {}, {}
     for f in assignment.functions:
-        fractions[f], outcome.checks[f] = judge_function(assignment, f, statuses.get(f, {}), values.get(f))
+        fractions[f], outcome.checks[f], through[f] = judge_function(assignment, f, statuses.get(f, {}), values.get(f))
+        outcome.notes += _function_notes(f, statuses.get(f, {}), values.get(f))
     for gid, pts in assignment.points.items():
         owner = function_of(gid, assignment.functions)
         fraction = fractions[owner] if owner else float(in_notebook.get(gid, False))
         outcome.scores[gid] = round(pts * fraction, 2)
     for f in assignment.functions:
         cells_ok = [ok for gid, ok in in_notebook.items() if function_of(gid, assignment.functions) == f]
-        if cells_ok and all(cells_ok) != (fractions[f] == 1.0):
+        # Own tests that fail while the checks pass are no alarm when a function it went through is wrong.
+        blamed = any(fractions.get(g, 1.0) < 1.0 for g in through[f])
+        if cells_ok and all(cells_ok) != (fractions[f] == 1.0) and (all(cells_ok) or not blamed):
             outcome.flags.append(f"{f}: the notebook's own tests {'pass' if all(cells_ok) else 'fail'} but the "
                                  f"grader's checks {'fail' if all(cells_ok) else 'pass'}")
     outcome.flags += (record or {}).get("integrity", []) + strays
     return outcome
+
+
+def _late_cells(code, cells):
+    """One note naming the cells that were not run because the cells had used up their time."""
+    late = [grade_id(c) or str(n) for n, (c, rec) in enumerate(zip(code, cells), 1)
+            if rec and rec.get("status") == "not run"]
+    return [f"cells not run (the notebook's cells had used up their time): {', '.join(late)}"] if late else []
+
+
+def _function_notes(function, status, values):
+    """The row's notes on one function's checks: a hang, a crash or memory running out."""
+    if status.get("status") in ("timeout", "crashed"):
+        return [f"{function}: {_why_not(function, status)}; it loses its points"]
+    if any((v.get("error") or "").startswith("MemoryError") for v in values or ()):
+        return [f"{function}: ran out of memory on the grader's checks (the limit is per function)"]
+    return []
 
 
 def autograded_notebook(nb, record, outcome, assignment):

@@ -22,7 +22,8 @@ def encode(value, arrays):
     if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
         key = f"a{len(arrays)}"
         arrays[key] = value
-        return {"__array__": key}
+        layout = _layout(value)
+        return {"__array__": key} if layout == "C" else {"__view__": [key, layout]}
     if isinstance(value, tuple):
         return {"__tuple__": [encode(v, arrays) for v in value]}
     if isinstance(value, list):
@@ -45,6 +46,8 @@ def decode(tree, arrays, functions=None):
         return float(body)
     if kind == "__array__":
         return np.array(arrays[body])
+    if kind == "__view__":
+        return _laid_out(arrays[body[0]], body[1])
     if kind == "__tuple__":
         return tuple(decode(v, arrays, functions) for v in body)
     if kind == "__dict__":
@@ -52,6 +55,47 @@ def decode(tree, arrays, functions=None):
     if kind == FUNCTION:
         return (functions or {}).get(body, Named(body))
     return Unsupported(body)
+
+
+def _layout(a):
+    """C for a C-contiguous array, F for a Fortran-ordered one (a transpose), else strided (a sliced view)."""
+    return "C" if a.flags.c_contiguous else "F" if a.flags.f_contiguous else "strided"
+
+
+def _laid_out(a, layout):
+    """A copy of a's values in the given memory layout: the views a probe sends keep their strides."""
+    if layout == "C":
+        return np.array(a, order="C")
+    if layout == "F":
+        return np.array(a, order="F")
+    base = np.zeros(a.shape[:-1] + (2 * a.shape[-1],), a.dtype)
+    view = base[..., ::2]
+    view[...] = a
+    return view
+
+
+def fresh(value):
+    """value with every array inside its tuples, lists and dicts copied, in the same memory layout."""
+    if isinstance(value, np.ndarray):
+        return _laid_out(value, _layout(value))
+    if isinstance(value, tuple):
+        return tuple(fresh(v) for v in value)
+    if isinstance(value, list):
+        return [fresh(v) for v in value]
+    if isinstance(value, dict):
+        return {k: fresh(v) for k, v in value.items()}
+    return value
+
+
+def same(a, b):
+    """Whether b still holds what a (a fresh() copy of it) holds: same arrays, same values."""
+    if isinstance(a, np.ndarray):
+        return isinstance(b, np.ndarray) and a.shape == b.shape and np.array_equal(a, b, equal_nan=a.dtype.kind == "f")
+    if isinstance(a, (tuple, list)):
+        return type(a) is type(b) and len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    return True  # anything else is compared by identity, and fresh() kept the object itself
 
 
 class Named:

@@ -28,14 +28,18 @@ _ETC = ["ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "passwd", "gro
 
 @dataclass
 class Limits:
-    """What one submission may use."""
-    total_seconds: float = 120.0
+    """What one submission may use: the cells share cells_seconds, each function's checks have their own time."""
+    cells_seconds: float = 120.0
     cell_seconds: float = 30.0
     function_seconds: float = 20.0
     memory_bytes: int = 3 << 30
     function_memory_bytes: int = 2 << 30
     processes: int = 64
     file_bytes: int = 64 << 20
+
+    def wall(self, functions):
+        """The longest a whole run may take: its cells' time, one more cell, and every function's checks."""
+        return self.cells_seconds + self.cell_seconds + functions * (self.function_seconds + 1) + 20
 
 
 def bubblewrap():
@@ -148,8 +152,8 @@ def _read(path):
         return ""
 
 
-def run(argv, env, limits, log_path, cwd=None):
-    """Run argv under the limits; return (exit code, or None when it hit the time limit; seconds)."""
+def run(argv, env, limits, seconds, log_path, cwd=None):
+    """Run argv under the limits for at most seconds; return (exit code, or None when it hit that; seconds)."""
     cgroup = _PidsCgroup(limits.processes)
 
     def limit():
@@ -165,7 +169,7 @@ def run(argv, env, limits, log_path, cwd=None):
         proc = subprocess.Popen(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=log,
                                 stderr=subprocess.STDOUT, preexec_fn=limit, start_new_session=True)
         try:
-            code = proc.wait(timeout=limits.total_seconds)
+            code = proc.wait(timeout=seconds)
         except subprocess.TimeoutExpired:
             code = None
         finally:

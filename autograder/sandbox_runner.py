@@ -59,25 +59,32 @@ class _Lines:
 # ---------------------------------------------------------------- supervisor (no student code)
 
 def supervise(job_path, out):
+    """Run the cells within their own time, then each function's checks within its own."""
     with open(job_path) as fh:
         job = json.load(fh)
-    cells, records, skipped = job["cells"], {}, set()
-    functions = {}
-    deadline = time.monotonic() + job["total_timeout"]
+    run = {"records": {}, "skipped": set(), "hung": {}, "functions": {}}
+    cells_end = time.monotonic() + job["cells_timeout"]
     while True:
-        outcome = _one_pass(job, cells, records, skipped, functions, deadline)
-        if outcome is None or time.monotonic() > deadline:
+        broke = _one_pass(job, run, cells_end)
+        if broke is None:
             break
-        skipped.add(outcome)
+        run["skipped"].add(broke)
     for f in job["functions"]:
-        functions.setdefault(f, {"status": "not run", "why": "the notebook's time limit ran out first"})
+        run["functions"].setdefault(f, {"status": "not run", "why": "the grading channel was closed first"})
+    records = run["records"]
     with open(os.path.join(out, "run.json"), "w") as fh:
-        json.dump({"cells": [records.get(str(i)) for i in range(len(cells))], "functions": functions,
+        json.dump({"cells": [records.get(str(i)) for i in range(len(job["cells"]))], "functions": run["functions"],
                    "integrity": records.get("integrity", [])}, fh)
 
 
-def _one_pass(job, cells, records, skipped, functions, deadline):
+def _runs_late(cell, record):
+    """Whether a cell still runs once the cells' time is up: definitions, and what ran before."""
+    return cell.get("kind") == "solution" or bool(record) and record.get("status") == "ok"
+
+
+def _one_pass(job, run, cells_end):
     """Run the cells (but the skipped ones) in a fresh process; return the index of a cell that broke it."""
+    records, cells = run["records"], job["cells"]
     down, up = os.pipe(), os.pipe()
     child = subprocess.Popen([sys.executable, os.path.join(HERE, "sandbox_runner.py"), "--cells",
                               str(down[0]), str(up[1]), str(job["memory_bytes"]), job["probes"]],
@@ -85,23 +92,35 @@ def _one_pass(job, cells, records, skipped, functions, deadline):
     os.close(down[0]), os.close(up[1])
     replies, current = _Lines(up[0]), None
     try:
+        _send(down[1], {"functions": job["functions"]})
         for i, cell in enumerate(cells):
-            if i in skipped:
+            if i in run["skipped"]:
+                continue
+            if time.monotonic() > cells_end and not _runs_late(cell, records.get(str(i))):
+                records.setdefault(str(i), {"status": "not run", "why": f"not run: the notebook's cells had used up "
+                                                                       f"their {job['cells_timeout']:g} s"})
                 continue
             current = i
-            _send(down[1], {"cell": i, "source": cell["source"]})
-            limit = min(job["cell_timeout"], deadline - time.monotonic())
+            _send(down[1], {"cell": i, "source": cell["source"], "guard": sorted(run["hung"])})
             try:
-                records.setdefault(str(i), replies.get(timeout=max(limit, 0.1)))
+                records.setdefault(str(i), replies.get(timeout=job["cell_timeout"]))
             except TimeoutError:
-                records[str(i)] = {"status": "timeout", "why": f"ran past the {job['cell_timeout']:g} s limit for a cell"}
+                stuck = _ask_where(child.pid, replies)
+                if isinstance(stuck, dict) and "status" in stuck:  # it finished as it was asked
+                    records.setdefault(str(i), stuck)
+                    continue
+                why = f"ran past the {job['cell_timeout']:g} s limit for a cell"
+                records[str(i)] = {"status": "timeout", "why": why + (f", inside {stuck}" if stuck else ""),
+                                   "stuck_in": stuck}
+                if stuck:
+                    run["hung"].setdefault(stuck, i)
                 return i
         current = None
         _stop_strays(child.pid)
-        _send(down[1], {"functions": job["functions"], "timeout": job["function_timeout"],
+        _send(down[1], {"evaluate": job["functions"], "timeout": job["function_timeout"],
                         "memory": job["function_memory_bytes"], "out": job["out"]})
-        done = replies.get(timeout=max(0.1, deadline - time.monotonic()))
-        functions.update(done["functions"])
+        done = replies.get(timeout=len(job["functions"]) * (job["function_timeout"] + 2) + 10)
+        run["functions"].update(done["functions"])
         records["integrity"] = done["integrity"]
         return None
     except (EOFError, OSError, ValueError):
@@ -121,6 +140,16 @@ def _one_pass(job, cells, records, skipped, functions, deadline):
             pass
         child.wait()
         os.close(down[1]), os.close(up[0])
+
+
+def _ask_where(pid, replies):
+    """The graded function a stopped cell was running (None if it cannot say), or its late reply."""
+    try:
+        os.kill(pid, signal.SIGUSR1)
+        message = replies.get(timeout=1.0)
+    except (OSError, TimeoutError, EOFError, ValueError):
+        return None
+    return message.get("stuck") if isinstance(message, dict) and "stuck" in message else message
 
 
 def _stop_strays(keep):
@@ -143,6 +172,7 @@ def run_cells(read_fd, write_fd, memory, probes_stem):
     # The probes are inputs, no answers; loading them before any student code keeps the file
     # reads of the grader apart from the submission's.
     probes = plaindata.load(probes_stem, PROBE_FUNCTIONS)
+    graded = channel.get()["functions"]
     from IPython.core.interactiveshell import InteractiveShell
     from IPython.utils.capture import capture_output
     from traitlets.config import Config
@@ -153,11 +183,14 @@ def run_cells(read_fd, write_fd, memory, probes_stem):
     shell.showtraceback = shell.showsyntaxerror = lambda *args, **kwargs: None
     baseline = _snapshot(shell)
     seen = _watch_events()
+    signal.signal(signal.SIGUSR1, lambda signum, frame: _send(write_fd, {"stuck": innermost(frame, graded)}))
+    hung = {}
     while True:
         message = channel.get()
         if "cell" in message:
             with capture_output(display=False) as captured:
                 result = shell.run_cell(message["source"], store_history=True)
+            _guard(shell.user_ns, message["guard"], hung)
             error = result.error_before_exec or result.error_in_exec
             _send(write_fd, {"status": "error" if error else "ok", "stdout": captured.stdout[-TEXT_LIMIT:],
                              "stderr": captured.stderr[-TEXT_LIMIT:],
@@ -165,9 +198,32 @@ def run_cells(read_fd, write_fd, memory, probes_stem):
             continue
         _reap()
         findings = _compare(shell, baseline) + sorted(seen)
-        statuses = {f: _evaluate(shell.user_ns, f, probes, message) for f in message["functions"]}
+        for name, (original, guard) in hung.items():
+            if shell.user_ns.get(name) is guard:  # each function's checks run the function itself
+                shell.user_ns[name] = original
+        statuses = {f: _evaluate(shell.user_ns, f, probes, message, graded) for f in message["evaluate"]}
         _send(write_fd, {"functions": statuses, "integrity": findings})
         return
+
+
+def _guard(namespace, names, hung):
+    """Make the functions that hung in an earlier cell fail at once, so later cells do not wait for them."""
+    for name in names:
+        current = namespace.get(name)
+        if callable(current) and (name not in hung or hung[name][1] is not current):
+            def guard(*args, _name=name, **kwargs):
+                raise TimeoutError(f"{_name} ran past the time limit in an earlier cell; it is not run again")
+            hung[name] = (current, guard)
+            namespace[name] = guard
+
+
+def innermost(frame, names):
+    """The innermost graded function (by name) on the stack of frame, or None."""
+    while frame is not None:
+        if frame.f_code.co_name in names and frame.f_code.co_filename != __file__:
+            return frame.f_code.co_name
+        frame = frame.f_back
+    return None
 
 
 def _reap(patience=0.5):
@@ -254,7 +310,7 @@ def _from_submission(frame):
     return not (name.startswith((sys.prefix, sys.base_prefix)) or "/course/" in name or name.startswith(HERE))
 
 
-def _evaluate(namespace, function, probes, message):
+def _evaluate(namespace, function, probes, message, graded):
     """Call function on its probes in a forked process under limits; write its outputs; return a status."""
     out = os.path.join(message["out"], f"values-{function}")
     try:
@@ -263,8 +319,12 @@ def _evaluate(namespace, function, probes, message):
         return {"status": "crashed", "why": f"no process could be started to run it ({err.strerror})"}
     if pid == 0:
         try:
+            def where(signum, frame):
+                with open(out + ".stuck", "w") as fh:
+                    fh.write(innermost(frame, graded) or "")
+            signal.signal(signal.SIGUSR1, where)
             resource.setrlimit(resource.RLIMIT_AS, (message["memory"], message["memory"]))
-            plaindata.save(out, [call_probe(namespace, p) for p in probes if p["function"] == function])
+            plaindata.save(out, [call_probe(namespace, p, graded) for p in probes if p["function"] == function])
         finally:
             os._exit(0)
     end = time.monotonic() + message["timeout"]
@@ -274,9 +334,17 @@ def _evaluate(namespace, function, probes, message):
             break
         time.sleep(0.002)
     else:
+        os.kill(pid, signal.SIGUSR1)
+        time.sleep(0.3)
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
-        return {"status": "timeout", "why": f"ran past the {message['timeout']:g} s limit for a function"}
+        try:
+            with open(out + ".stuck") as fh:
+                stuck = fh.read() or None
+        except OSError:
+            stuck = None
+        return {"status": "timeout", "why": f"ran past the {message['timeout']:g} s limit for a function",
+                "stuck_in": stuck}
     if os.WIFSIGNALED(status):
         return {"status": "crashed", "why": f"the process running it was killed by signal {os.WTERMSIG(status)}"}
     if not os.path.exists(out + ".json"):
@@ -284,41 +352,123 @@ def _evaluate(namespace, function, probes, message):
     return {"status": "ran"}
 
 
-def call_probe(namespace, probe):
-    """One probe's outcome: the value returned or the error raised, warnings, and the arguments afterwards."""
-    import copy
+def call_probe(namespace, probe, graded=()):
+    """One probe's outcome: the value returned or the error raised, warnings, the arguments afterwards.
+
+    A backward is called with the cache of the student's own forward; what the forward returned,
+    raised or warned is reported apart, so the grader can tell whose fault a wrong gradient is.
+    Every other graded function the probe reaches gets copies of its arguments, so one that
+    writes into its inputs cannot break the function under test.
+    """
     import warnings
-    args = copy.deepcopy(probe["args"])
-    fargs = copy.deepcopy(probe["forward"][1]) if probe["forward"] else ()
-    outcome = {"value": None, "error": None, "args": args, "fargs": fargs, "warnings": [], "called": []}
-    spied = {name: namespace[name] for name in probe.get("calls") or () if callable(namespace.get(name))}
-    for name, function in spied.items():
-        namespace[name] = _spy(name, function, outcome["called"])
+    args, forward = plaindata.fresh(probe["args"]), probe["forward"]
+    outcome = {"value": None, "error": None, "args": args, "warnings": [], "called": [], "forward": None,
+               "cache_changed": False}
+    names = [probe["function"], *(forward or ())[:1]]
+    guarded = {name: namespace[name] for name in graded if name not in names and callable(namespace.get(name))}
+    for name, function in guarded.items():
+        namespace[name] = _on_copies(name, function, outcome["called"])
+    try:
+        missing = [name for name in names if name not in namespace]
+        if missing:
+            outcome["error"] = f"NameError: {missing[0]} is not defined"
+            return outcome
+        if probe.get("scaling"):
+            outcome["value"], outcome["error"] = _lines_at_sizes(namespace, probe)
+            return outcome
+        cache = None
+        if forward:
+            outcome["forward"] = _forward(namespace[forward[0]], plaindata.fresh(forward[1]))
+            if outcome["forward"]["error"]:
+                return outcome
+            cache = outcome["forward"].pop("cache")
+            kept = plaindata.fresh(cache)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            outcome["value"], outcome["error"] = _attempt(namespace[probe["function"]], *args,
+                                                          *((cache,) if forward else ()))
+        outcome["warnings"] = [f"{w.category.__name__}: {w.message}"[:300] for w in caught[:5]]
+        if forward:
+            outcome["cache_changed"] = not plaindata.same(kept, cache)
+        return outcome
+    finally:
+        namespace.update(guarded)
+
+
+def _lines_at_sizes(namespace, probe):
+    """([Python lines the function ran, one count per size], error): structure by counting, not timing."""
+    counts = []
+    for fargs, upstream in probe["scaling"]:
+        forward = _forward(namespace[probe["forward"][0]], plaindata.fresh(fargs))
+        if forward["error"]:
+            return None, f"{probe['forward'][0]} raised {forward['error']}"
+        count, error = _count_lines(namespace[probe["function"]], *plaindata.fresh(upstream), forward["cache"])
+        if error:
+            return None, error
+        counts.append(count)
+    return counts, None
+
+
+def _count_lines(function, *args):
+    """(line events while function(*args) runs, error); the grader's own helpers are not counted."""
+    ours = {__file__, plaindata.__file__}
+    state = {"lines": 0, "on": False, "tampered": False}
+
+    def local(frame, event, arg):
+        state["lines"] += event == "line"
+        return local
+
+    def tracer(frame, event, arg):
+        return None if frame.f_code.co_filename in ours else local
+
+    def audit(event, args):
+        if state["on"] and event in ("sys.settrace", "sys.setprofile"):
+            state["tampered"] = True
+
+    sys.addaudithook(audit)  # a hook cannot be removed; this one stays idle once the count is taken
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    state["on"] = True
+    try:
+        _, error = _attempt(function, *args)
+    finally:
+        state["on"] = False
+        replaced = sys.gettrace() is not tracer
+        sys.settrace(previous)
+    if state["tampered"] or replaced:
+        return None, "it changed the trace function while its Python work was being counted"
+    return state["lines"], error
+
+
+def _forward(function, fargs):
+    """What a forward did on fargs: its output (not its cache), error, warnings, its arguments afterwards."""
+    import warnings
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        try:
-            for name in (probe["function"], *(probe["forward"] or ())[:1]):
-                if name not in namespace:
-                    raise NameError(f"{name} is not defined")
-            if probe["forward"]:
-                cache = namespace[probe["forward"][0]](*fargs)[1]
-                outcome["value"] = namespace[probe["function"]](*args, cache)
-            else:
-                outcome["value"] = namespace[probe["function"]](*args)
-        except MemoryError:
-            outcome["error"] = "MemoryError: it ran out of memory"
-        except BaseException as err:  # the student's error is a result, not the runner's failure
-            outcome["error"] = f"{type(err).__name__}: {err}"[:500]
-    namespace.update(spied)
-    outcome["warnings"] = [f"{w.category.__name__}: {w.message}"[:300] for w in caught[:5]]
-    return outcome
+        result, error = _attempt(function, *fargs)
+    if not error and not (isinstance(result, tuple) and len(result) == 2):
+        error = "it should return a pair (out, cache)"
+    return {"value": result[0] if not error else None, "cache": result[1] if not error else None, "error": error,
+            "warnings": [f"{w.category.__name__}: {w.message}"[:300] for w in caught[:5]],
+            "args": plaindata.fresh(fargs)}
 
 
-def _spy(name, function, called):
+def _attempt(function, *args):
+    """(value, None) or (None, the error as text): the student's error is a result, not the runner's failure."""
+    try:
+        return function(*args), None
+    except MemoryError:
+        return None, "MemoryError: it ran out of memory"
+    except BaseException as err:
+        return None, f"{type(err).__name__}: {err}"[:500]
+
+
+def _on_copies(name, function, called):
+    """function, called with copies of its arguments, its name noted in called."""
     def wrapped(*args, **kwargs):
         if name not in called:
             called.append(name)
-        return function(*args, **kwargs)
+        return function(*plaindata.fresh(args), **plaindata.fresh(kwargs))
     return wrapped
 
 

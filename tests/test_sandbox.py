@@ -22,7 +22,7 @@ from autograder.pipeline import GRADED, NOT_GRADED, Course, copy_course
 
 AID = "02_computational_graphs"
 TARGET = "numerical_gradient"  # nothing else calls it, so an attack on it costs only its points
-LIMITS = sandbox.Limits(total_seconds=60, cell_seconds=4, function_seconds=8)
+LIMITS = sandbox.Limits(cells_seconds=60, cell_seconds=4, function_seconds=8)
 MARKER = "backprop-attack-marker"
 STARTUP = Path.home() / ".ipython" / "profile_default" / "startup" / "00-backprop-attack.py"
 
@@ -88,7 +88,7 @@ def test_a_crash_hang_or_memory_blow_up_costs_only_its_function(attacked):
 def test_the_whole_class_stays_within_the_time_limits(attacked):
     """Check that slow cells cannot make grading run for cells x the per-cell limit."""
     _, rows, seconds, _, _ = attacked
-    assert seconds < LIMITS.total_seconds + 30, seconds
+    assert seconds < LIMITS.cells_seconds + 30, seconds
 
 
 def test_empty_and_missing_submissions_get_a_row_with_the_reason(attacked):

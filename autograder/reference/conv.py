@@ -55,5 +55,9 @@ def conv_backward_flip(dout, cache):
     # rows and columns the last window never reached (H + 2 pad - HH not a multiple of stride) get 0
     dxp = np.pad(dxp, ((0, 0), (0, 0), (0, h + 2 * p - dxp.shape[2]), (0, wd + 2 * p - dxp.shape[3])))
     xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))
-    dw = conv_forward_fast(xp.transpose(1, 0, 2, 3), dd.transpose(1, 0, 2, 3), np.zeros(f), unit)[0]
-    return dxp[:, :, p:p + h, p:p + wd], dw[:, :, :hh, :ww].transpose(1, 0, 2, 3), dout.sum(axis=(0, 2, 3))
+    dw = np.empty(w.shape)
+    for i in range(hh):  # kernel offsets, not output positions: dd would make those the kernel
+        for j in range(ww):
+            window = xp[:, :, i:i + dd.shape[2], j:j + dd.shape[3]]
+            dw[:, :, i, j] = np.tensordot(dd, window, axes=([0, 2, 3], [0, 2, 3]))
+    return dxp[:, :, p:p + h, p:p + wd], dw, dout.sum(axis=(0, 2, 3))

@@ -9,6 +9,7 @@ autograded/, so the formgrader, `nbgrader export` and feedback keep working.
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,7 +26,9 @@ from nbgrader.api import Gradebook, MissingEntry
 
 from . import plaindata, sandbox
 from .notebooks import function_of, grade_id, nbgrader_cells, notebook_path, points, read_notebook, solution_code
-from .probes import expected, expected_forward, judge, mismatch, plain, probes
+from .probes import entrywise, expected, expected_forward, judge, mismatch, plain, probes
+from .replay import replay
+from .sandbox_runner import PROBE_FUNCTIONS
 
 UNSAFE_HELP = ("no working sandbox (bubblewrap, Debian package `bubblewrap`) on this machine: student code "
                "would run with your rights and see the gradebook and the hidden tests. Install bubblewrap, "
@@ -47,6 +50,7 @@ class Assignment:
     expected: list
     forward_expected: list
     points: dict
+    solutions: str  # the source notebook's solutions, replayed for functions that call a wrong one
     folder: Path
 
 
@@ -69,7 +73,8 @@ def prepare(aid, root, workdir):
     folder.mkdir(parents=True)
     plaindata.save(folder / "probes", [plain(p) for p in found])
     return Assignment(aid, source, release, list(solution_code(source)), found, [expected(p) for p in found],
-                      [expected_forward(p) for p in found], points(source), folder)
+                      [expected_forward(p) for p in found], points(source), "\n".join(solution_code(source).values()),
+                      folder)
 
 
 def notebook_to_run(submitted, source):
@@ -156,33 +161,63 @@ def _strays(dirs):
     return found[:20]
 
 
-def judge_function(assignment, function, status, values):
+def judge_function(assignment, function, status, values, wrong=frozenset()):
     """(fraction of checks passed, messages, the other graded functions its checks went through) for one function.
 
-    The forward of a backward counts among those it went through where it failed.
+    A case where its own forward failed, or where it went through a function in wrong and the
+    source solution replayed on its calls (autograder.replay) cannot tell, is not judged.
     """
     mine = [(p, e, fe) for p, e, fe in zip(assignment.probes, assignment.expected, assignment.forward_expected)
             if p.function == function]
     if status.get("status") != "ran" or values is None or len(values) != len(mine):
         return 0.0, [f"{function}: not checked: {_why_not(function, status)}."], set()
-    passed, judged, messages, excused, through = 0, 0, [], [], set()
+    passed, judged, messages, excused, through, broken_rule = 0, 0, [], [], set(), False
     for (probe, want, fwant), got in zip(mine, values):
         blame, problem = _forward_problem(probe, fwant, got), _problem(probe, want, got)
-        through |= set(got.get("called") or ()) | ({probe.forward[0]} if blame else set())
-        if blame and problem:  # its own forward failed here: whose fault the gradient is cannot be told
-            excused.append(f"{probe.forward[0]} {blame} (case '{probe.label}')")
+        blame = blame and f"{probe.forward[0]} {blame}"
+        reached = set(got.get("called") or ()) - {function}
+        through |= reached | ({probe.forward[0]} if blame else set())
+        if problem and not blame and reached & wrong:
+            problem, blame = _given_its_calls(assignment, probe, got, sorted(reached & wrong))
+        if blame and problem:  # another function failed here: whose fault this is cannot be told
+            excused.append(f"{blame} (case '{probe.label}')")
             continue
         judged += 1
         passed += problem is None
+        broken_rule |= bool(problem) and probe.decisive
         if problem:
             messages.append(f"{function}, case '{probe.label}': {problem}")
+    if broken_rule:
+        return 0.0, messages + [f"{function}: it breaks the exercise's rule, so none of its checks count."], through
     if excused and not judged:
-        return 0.0, [f"{function}: not checked: it can only be checked with your own forward pass, and "
-                     f"{excused[0]}, as on every case; once it is right, {function} is checked."], through
+        return 0.0, [f"{function}: not checked: it can only be checked through your own functions, and "
+                     f"{excused[0]}, as on every case; once that is right, {function} is checked."], through
     if excused:
         messages.append(f"{function}: {len(excused)} of {len(mine)} cases not judged, since {excused[0]}"
                         + (" and on others" if len(excused) > 1 else "") + ".")
     return passed / judged, messages, through
+
+
+def _given_its_calls(assignment, probe, got, wrong):
+    """(problem, blame) for a case that went through wrong functions: judged against the replayed solution."""
+    blame = f"{', '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} wrong"
+    if not got.get("log_complete"):
+        return "it made too many calls to replay", blame
+    replayed = replay(assignment.solutions, assignment.functions, plain(probe, PROBE_FUNCTIONS), got.get("log") or [])
+    if replayed is None:
+        return "its calls differ from the solution's", blame
+    value, error = replayed
+    if error and not got.get("error"):  # the solution cannot go on from there; yours did
+        return "the solution fails on what your functions returned", blame
+    if got.get("error"):  # given what the wrong function returned, failing alike is right
+        same = error and error.split(":")[0] == got["error"].split(":")[0]
+        return (None if same else f"it raised {got['error']}"), None
+    if probe.check == "labels":  # whether labels are ints is the called function's business here
+        value, got = np.asarray(value, dtype=float), {**got, "value": np.asarray(got["value"], dtype=float)}
+        problem = mismatch(got["value"], value, 0.0, "the labels")
+    else:
+        problem = judge(probe, got["value"], value)
+    return (f"{problem} (judged with what your {', '.join(wrong)} returned)" if problem else None), None
 
 
 def _why_not(function, status):
@@ -206,7 +241,8 @@ def _forward_problem(probe, fwant, got):
         return f"gave a warning ({forward['warnings'][0]})"
     if _changed(probe.forward[1], forward.get("args")):
         return "changed one of its input arrays in place"
-    return "is wrong" if mismatch(forward.get("value"), fwant, probe.tol, "out") else None
+    compare = entrywise if probe.check == "entrywise" else mismatch
+    return "is wrong" if compare(forward.get("value"), fwant, probe.tol, "out") else None
 
 
 def _changed(before, after):
@@ -244,19 +280,23 @@ def judge_run(assignment, nb, record, values, problems, strays):
         elif rec and (rec.get("error") or "").startswith("MemoryError"):
             outcome.notes.append(f"cell {gid or code.index(cell) + 1}: ran out of memory")
         if gid in assignment.points:
-            in_notebook[gid] = bool(rec) and rec.get("status") == "ok"
+            in_notebook[gid] = None if _says_nothing(rec, function_of(gid, assignment.functions)) else \
+                bool(rec) and rec.get("status") == "ok"
     outcome.notes += _late_cells(code, cells)
     statuses = (record or {}).get("functions") or {}
+    alone = {f: judge_function(assignment, f, statuses.get(f, {}), values.get(f))[0] for f in assignment.functions}
+    wrong = frozenset(f for f, fraction in alone.items() if fraction < 1.0)
     fractions, through = {}, {}
     for f in assignment.functions:
-        fractions[f], outcome.checks[f], through[f] = judge_function(assignment, f, statuses.get(f, {}), values.get(f))
+        fractions[f], outcome.checks[f], through[f] = judge_function(assignment, f, statuses.get(f, {}), values.get(f),
+                                                                     wrong - {f})
         outcome.notes += _function_notes(f, statuses.get(f, {}), values.get(f))
     for gid, pts in assignment.points.items():
         owner = function_of(gid, assignment.functions)
-        fraction = fractions[owner] if owner else float(in_notebook.get(gid, False))
+        fraction = fractions[owner] if owner else float(bool(in_notebook.get(gid)))
         outcome.scores[gid] = round(pts * fraction, 2)
     for f in assignment.functions:
-        cells_ok = [ok for gid, ok in in_notebook.items() if function_of(gid, assignment.functions) == f]
+        cells_ok = [ok for gid, ok in in_notebook.items() if function_of(gid, assignment.functions) == f and ok is not None]
         # Own tests that fail while the checks pass are no alarm when a function it went through is wrong.
         blamed = any(fractions.get(g, 1.0) < 1.0 for g in through[f])
         if cells_ok and all(cells_ok) != (fractions[f] == 1.0) and (all(cells_ok) or not blamed):
@@ -264,6 +304,17 @@ def judge_run(assignment, nb, record, values, problems, strays):
                                  f"grader's checks {'fail' if all(cells_ok) else 'pass'}")
     outcome.flags += (record or {}).get("integrity", []) + strays
     return outcome
+
+
+def _says_nothing(rec, function):
+    """Whether a test cell's outcome tells nothing of its function: not run, or stopped by another one's hang."""
+    if not rec or rec.get("status") == "not run":
+        return True
+    stuck = rec.get("stuck_in") or _HUNG.match(rec.get("error") or "") and _HUNG.match(rec["error"]).group(1)
+    return bool(stuck) and stuck != function
+
+
+_HUNG = re.compile(r"TimeoutError: (\w+) ran past the time limit in an earlier cell")
 
 
 def _late_cells(code, cells):

@@ -35,6 +35,7 @@ class Probe:
     quiet: bool = False  # the spec asks for no warning (the stable sigmoid)
     calls: tuple = ()  # graded functions it must be built from (the spec says "uses")
     scaling: tuple = None  # ((fargs, upstream), ...) at growing output sizes: Python lines run, counted
+    decisive: bool = False  # the function is worth nothing when this probe fails (the exercise's rule)
 
 
 def _arr(rng, *shape):
@@ -59,7 +60,7 @@ def _backward(function, forward, fargs, upstream, label, numeric=False, tol=1e-7
 def _probes_01(rng):
     X = rng.integers(-2, 3, (12, 3)).astype(float)
     w = rng.integers(-2, 3, 3).astype(float)
-    sep = rng.standard_normal((15, 2))
+    sep = _transposed(rng, 15, 2)
     return [
         Probe("perceptron_predict", (X, w, 1.0), "integer inputs, some scores exactly 0", check="labels"),
         Probe("perceptron_predict", (_arr(rng, 20, 4), _arr(rng, 4), -0.3), "20 random points in 4-D", check="labels"),
@@ -71,7 +72,7 @@ def _probes_01(rng):
               "AND with the defaults"),
         Probe("xor_predict", (np.array([[0., 0], [0, 1], [1, 0], [1, 1]]),), "the XOR truth table", check="labels",
               calls=("perceptron_predict",)),
-        Probe("xor_predict", (rng.integers(0, 2, (17, 2)).astype(float),), "17 binary inputs in random order",
+        Probe("xor_predict", (rng.integers(0, 2, (2, 17)).astype(float).T,), "17 binary inputs in random order",
               check="labels"),
     ]
 
@@ -94,7 +95,7 @@ def _probes_02(rng):
         probes.append(_backward(f"{gate}_backward", f"{gate}_forward", (x, y), (d,), "numerical gradient", True))
     probes.append(_backward("copy_backward", "copy_forward", (x,), (d, d2), "numerical gradient", True))
     probes += [Probe("circuit_forward_backward", (-2.0, 5.0, -4.0), "x=-2, y=5, z=-4"),
-               Probe("circuit_forward_backward", tuple(_arr(rng, 3, 2)), "(3, 2) arrays"),
+               Probe("circuit_forward_backward", tuple(_stepped(rng, 3, 2)), "sliced arrays of 2"),
                Probe("numerical_gradient", (Named("sum_of_cubes"), _arr(rng, 3, 2), 1e-2), "sum of cubes, h=1e-2"),
                Probe("numerical_gradient", (Named("sin_product"), _arr(rng, 5)), "sum of sin(x) * roll(x), default h",
                      tol=1e-6),
@@ -128,17 +129,20 @@ def _probes_03(rng):
         _backward("sigmoid_backward", "sigmoid_forward", (_arr(rng, 3, 2),), (_arr(rng, 3, 2),),
                   "numerical gradient", True),
         Probe("neuron_forward_backward", (np.array([2.0, -3.0, -3.0]), np.array([-1.0, -2.0])), "w=[2,-3,-3], x=[-1,-2]"),
-        Probe("neuron_forward_backward", (_arr(rng, 3), _arr(rng, 2)), "random w and x"),
+        Probe("neuron_forward_backward", (_stepped(rng, 3), _stepped(rng, 2)), "random w and x, sliced"),
         Probe("staged_forward_backward", (3.0, -4.0), "x=3, y=-4"),
         Probe("staged_forward_backward", (rng.uniform(-3, 3, 5), rng.uniform(-3, 3, 5)), "arrays of 5"),
+        Probe("staged_forward_backward", (_stepped(rng, 2, 3), _transposed(rng, 2, 3)), "(2, 3) views"),
         Probe("affine_forward", (xs, w, b), "x (6, 3), w (3, 4)"),
         Probe("affine_forward", (_transposed(rng, 5, 2), _stepped(rng, 2, 3), b[:3]), "a transposed x (5, 2)"),
         _backward("affine_backward", "affine_forward", (xs, w, b), (_arr(rng, 6, 4),), "x (6, 3), w (3, 4)"),
+        _backward("affine_backward", "affine_forward", (_transposed(rng, 5, 2), _stepped(rng, 2, 3), b[:3]),
+                  (_stepped(rng, 5, 3),), "a transposed x (5, 2)"),
         _backward("affine_backward", "affine_forward", (_arr(rng, 2, 5), _arr(rng, 5, 3), _arr(rng, 3)),
                   (_arr(rng, 2, 3),), "numerical gradient, x (2, 5), w (5, 3)", True),
         Probe("train_xor_mlp", (X, y, 3, 0.5, 1, 0), "one epoch, H=3, lr=0.5",
               calls=("affine_forward", "affine_backward", "sigmoid_forward", "sigmoid_backward")),
-        Probe("train_xor_mlp", (_arr(rng, 6, 2), rng.integers(0, 2, 6), 5, 0.3, 4, 7), "four epochs, H=5, seed 7",
+        Probe("train_xor_mlp", (_transposed(rng, 6, 2), rng.integers(0, 2, 6), 5, 0.3, 4, 7), "four epochs, H=5, seed 7",
               tol=1e-6),
         Probe("train_xor_mlp", (X, y), "XOR with the defaults", check="learns_xor"),
         Probe("train_xor_mlp", (X, y, 8, 1.0, 2000, 32), "XOR with seed 32", check="learns_xor"),
@@ -181,7 +185,8 @@ def _probes_05(rng):
     probes = [Probe("corr2d", (_arr(rng, 3, 3), _arr(rng, 2, 2)), "3x3 input, 2x2 kernel"),
               Probe("corr2d", (_arr(rng, 6, 5), _arr(rng, 3, 2)), "6x5 input, 3x2 kernel"),
               Probe("corr2d", (_transposed(rng, 7, 4), _stepped(rng, 2, 3)), "a transposed 7x4 input, 2x3 kernel"),
-              Probe("corr2d_backward", (_arr(rng, 4, 4), _arr(rng, 6, 5), _arr(rng, 3, 2)), "6x5 input, 3x2 kernel")]
+              Probe("corr2d_backward", (_stepped(rng, 4, 4), _transposed(rng, 6, 5), _arr(rng, 3, 2)),
+                    "a transposed 6x5 input, 3x2 kernel")]
     dout, x, k = _arr(rng, 3, 2), _arr(rng, 4, 4), _arr(rng, 2, 3)
     probes.append(Probe("corr2d_backward", (dout, x, k), "numerical gradient, 4x4 input, 2x3 kernel",
                         grad_of=("corr2d", (x, k)), tol=1e-6))
@@ -202,7 +207,8 @@ def _probes_05(rng):
     sizes = tuple(scaling_case((_arr(rng, 2, 2, h, w), _arr(rng, 2, 2, 2, 2), _arr(rng, 2), {"stride": 1, "pad": 0}),
                                (2, 2, h - 1, w - 1), rng) for h, w in ((4, 4), (31, 4), (4, 31)))
     probes.append(Probe("conv_backward_flip", (), "Python lines run for 3x3, 30x3 and 3x30 outputs",
-                        forward=("conv_forward_naive", ()), check="no_loop_over_outputs", scaling=sizes))
+                        forward=("conv_forward_naive", ()), check="no_loop_over_outputs", scaling=sizes,
+                        decisive=True))
     x, w, b = _arr(rng, 1, 2, 5, 4), _arr(rng, 2, 2, 3, 2), _arr(rng, 2)
     for name in ("conv_backward_naive", "conv_backward_flip"):
         probes.append(_backward(name, "conv_forward_naive", (x, w, b, {"stride": 2, "pad": 1}),
@@ -276,7 +282,7 @@ def judge(probe, got, want):
         return _learns_xor(probe, got)
     if probe.check == "no_loop_over_outputs":
         return _no_loop(probe, got)
-    compare = _entrywise if probe.check == "entrywise" else mismatch
+    compare = entrywise if probe.check == "entrywise" else mismatch
     if returns_cache(probe.function):  # the cache is the student's own business
         if not isinstance(got, (tuple, list)) or len(got) != 2:
             return "it should return a pair (out, cache)."
@@ -284,7 +290,7 @@ def judge(probe, got, want):
     return compare(got, want, probe.tol, "the output")
 
 
-def _entrywise(got, want, tol, name):
+def entrywise(got, want, tol, name):
     """mismatch(), and each entry within tol of its own size: values spanning many magnitudes hide small ones."""
     problem = mismatch(got, want, tol, name)
     if problem:

@@ -121,6 +121,13 @@ try:
 except OSError:
     pass
 """),
+    "vic": ("brook", "forks a daemon that outlives its cell", """
+import os, time
+if os.fork() == 0:
+    os.setsid()
+    time.sleep(30)
+    os._exit(0)
+"""),
     "pia": ("brook", "a fork bomb", """
 import os, time
 for _ in range(300):

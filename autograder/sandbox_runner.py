@@ -283,6 +283,8 @@ def _watch_events():
                 seen.add(f"wrote outside the working folder: {path}")
         elif event in ("subprocess.Popen", "os.system", "os.posix_spawn", "os.exec"):
             seen.add(f"started a program ({event})")
+        elif event == "os.fork":
+            seen.add("started a process (os.fork)")
         elif event == "socket.connect":
             seen.add("tried to open a network connection")
         elif event == "os.putenv" and args and "NBGRADER" in str(args[0]):
@@ -363,11 +365,11 @@ def call_probe(namespace, probe, graded=()):
     import warnings
     args, forward = plaindata.fresh(probe["args"]), probe["forward"]
     outcome = {"value": None, "error": None, "args": args, "warnings": [], "called": [], "forward": None,
-               "cache_changed": False}
+               "cache_changed": False, "log": [], "log_complete": True}
     names = [probe["function"], *(forward or ())[:1]]
     guarded = {name: namespace[name] for name in graded if name not in names and callable(namespace.get(name))}
     for name, function in guarded.items():
-        namespace[name] = _on_copies(name, function, outcome["called"])
+        namespace[name] = _on_copies(name, function, outcome)
     try:
         missing = [name for name in names if name not in namespace]
         if missing:
@@ -448,7 +450,9 @@ def _forward(function, fargs):
         result, error = _attempt(function, *fargs)
     if not error and not (isinstance(result, tuple) and len(result) == 2):
         error = "it should return a pair (out, cache)"
-    return {"value": result[0] if not error else None, "cache": result[1] if not error else None, "error": error,
+    # A copy of out: a backward that writes into its cache may share out's memory.
+    return {"value": plaindata.fresh(result[0]) if not error else None, "cache": result[1] if not error else None,
+            "error": error,
             "warnings": [f"{w.category.__name__}: {w.message}"[:300] for w in caught[:5]],
             "args": plaindata.fresh(fargs)}
 
@@ -463,12 +467,20 @@ def _attempt(function, *args):
         return None, f"{type(err).__name__}: {err}"[:500]
 
 
-def _on_copies(name, function, called):
-    """function, called with copies of its arguments, its name noted in called."""
+LOG_LIMIT = 1000  # calls of other graded functions kept per probe, for the grader to replay
+
+
+def _on_copies(name, function, outcome):
+    """function, called with copies of its arguments; its name and (up to LOG_LIMIT) its calls go to outcome."""
     def wrapped(*args, **kwargs):
-        if name not in called:
-            called.append(name)
-        return function(*plaindata.fresh(args), **plaindata.fresh(kwargs))
+        if name not in outcome["called"]:
+            outcome["called"].append(name)
+        result = function(*plaindata.fresh(args), **plaindata.fresh(kwargs))
+        if len(outcome["log"]) < LOG_LIMIT:
+            outcome["log"].append((name, plaindata.fresh(args), plaindata.fresh(kwargs), plaindata.fresh(result)))
+        else:
+            outcome["log_complete"] = False
+        return result
     return wrapped
 
 

@@ -34,11 +34,12 @@ def function_scores(root, aid, student):
 
 
 def failure_messages(root, aid, student, function):
-    """The error messages of the failing test cells of one function in an autograded notebook."""
+    """What the test cells of one function say in an autograded notebook: their errors, the grader's findings."""
     nb = nbformat.read(notebook_path(root / "autograded" / student, "", aid), as_version=4)
     functions = nbgrader_cells(nb, "solution")
-    return [f"{out.ename}: {out.evalue}" for gid, cell in nbgrader_cells(nb, "grade").items()
-            if function_of(gid, functions) == function for out in cell.outputs if out.output_type == "error"]
+    return [f"{out.ename}: {out.evalue}" if out.output_type == "error" else out.text
+            for gid, cell in nbgrader_cells(nb, "grade").items() if function_of(gid, functions) == function
+            for out in cell.outputs if out.output_type == "error" or out.get("text", "").startswith("Grader's")]
 
 
 @pytest.mark.parametrize("aid", ASSIGNMENTS)
@@ -134,6 +135,24 @@ def test_each_typical_mistake_loses_points_and_is_named(graded_mistakes, mistake
     assert got < best, f"{mistake.id} keeps all {best:g} points"
     messages = failure_messages(root, mistake.assignment, mistake.id, mistake.function)
     assert any(mistake.says in m for m in messages), messages
+
+
+@pytest.mark.parametrize("mistake", [m for a in ASSIGNMENTS for m in catalogue(a)], ids=lambda m: m.id)
+def test_a_typical_mistake_costs_no_other_function_anything(graded_mistakes, mistake):
+    """Check that every correct function beside the mistake keeps all its points, callers and backward included."""
+    root, _ = graded_mistakes
+    for function, (got, best) in function_scores(root, mistake.assignment, mistake.id).items():
+        if function != mistake.function:
+            assert got == best, f"{function} lost {best - got:g} points for {mistake.id}"
+
+
+@pytest.mark.parametrize("mistake", [m for a in ASSIGNMENTS for m in catalogue(a)], ids=lambda m: m.id)
+def test_the_probes_catch_what_the_hidden_tests_catch(graded_mistakes, mistake):
+    """Check that no mistake fails the notebook's own (hidden) tests while passing the grader's probes."""
+    root, results = graded_mistakes
+    flags = by_student(results, mistake.assignment)[mistake.id].flags
+    weaker = f"{mistake.function}: the notebook's own tests fail but the grader's checks pass"
+    assert weaker not in flags, flags
 
 
 def test_every_graded_function_has_mistakes_in_the_catalogue():

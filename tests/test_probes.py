@@ -45,3 +45,100 @@ def test_plain_data_round_trip_refuses_objects_and_pickles(tmp_path):
     (tmp_path / "p.json").write_text('{"__array__": "a0"}')
     with pytest.raises(ValueError):
         plaindata.load(tmp_path / "p")
+
+
+def _leaves(value):
+    if isinstance(value, (tuple, list)):
+        return [leaf for v in value for leaf in _leaves(v)]
+    if isinstance(value, dict):
+        return [leaf for v in value.values() for leaf in _leaves(v)]
+    return [value]
+
+
+def _probe_arrays(p):
+    found = _leaves(p.args) + _leaves(p.forward[1] if p.forward else ())
+    return [a for a in found if isinstance(a, np.ndarray)]
+
+
+@pytest.mark.parametrize("aid", ASSIGNMENTS)
+def test_every_function_is_probed_with_views_that_are_not_contiguous(aid):
+    """Check that each graded function gets a transposed or step-sliced array on some probe."""
+    found = probes.probes(aid)
+    for function in {p.function for p in found}:
+        views = [a for p in found if p.function == function for a in _probe_arrays(p) if not a.flags.c_contiguous]
+        assert views, f"no probe of {function} passes an array that is not contiguous"
+
+
+def test_pooling_and_convolution_are_probed_where_no_window_reaches_the_last_rows():
+    """Check that some probes leave rows or columns of x that no window covers (H - HH not a multiple of stride)."""
+    for aid, functions in (("04_pooling_backprop", ("avg_pool_forward", "max_pool_backward")),
+                           ("05_conv_backprop", ("conv_forward_naive", "conv_backward_flip"))):
+        for function in functions:
+            uncovered = []
+            for p in probes.probes(aid):
+                if p.function != function or p.scaling:
+                    continue
+                x, param = (p.args if not p.forward else p.forward[1])[0], (p.args if not p.forward else p.forward[1])[-1]
+                if "pool_height" in param:
+                    size, step = (param["pool_height"], param["pool_width"]), param["stride"]
+                else:
+                    size, step = p.forward[1][1].shape[2:] if p.forward else p.args[1].shape[2:], param["stride"]
+                pad = param.get("pad", 0)
+                uncovered += [(n + 2 * pad - k) % step for n, k in zip(x.shape[2:], size)]
+            assert any(uncovered), function
+
+
+def test_views_keep_their_layout_across_the_wall_and_in_copies(tmp_path):
+    """Check that transposed and step-sliced arrays arrive as such, and that same() sees a change in place."""
+    a = np.arange(12.0).reshape(3, 4)
+    value = (a.T, a[:, ::2], a)
+    plaindata.save(tmp_path / "v", value)
+    back = plaindata.load(tmp_path / "v")
+    for sent, got in zip(value, back):
+        assert np.array_equal(sent, got)
+        assert got.flags.c_contiguous == sent.flags.c_contiguous and got.flags.f_contiguous == sent.flags.f_contiguous
+    copy = plaindata.fresh(value)
+    assert all(c is not v and not np.shares_memory(c, v) for c, v in zip(copy, value))
+    assert not copy[1].flags.c_contiguous and not copy[1].flags.f_contiguous
+    assert plaindata.same(copy, value)
+    value[1][0, 0] = -1.0
+    assert not plaindata.same(copy, value)
+
+
+def _solutions(aid, **replaced):
+    code = {**solution_code(read_notebook(notebook_path(REPO, "source", aid))), **replaced}
+    namespace = {}
+    exec("import numpy as np\n" + "\n".join(code.values()), namespace)
+    return namespace
+
+
+@pytest.mark.parametrize("name", [None, "calls-the-naive-loops", "corr2d-per-channel"])
+def test_the_flip_form_is_judged_by_counting_python_lines(name):
+    """Check that the reference and the source's flip keep the structure probe, and loops over positions fail it."""
+    from autograder.mistakes import catalogue
+    from autograder.sandbox_runner import call_probe
+    aid = "05_conv_backprop"
+    (probe,) = [p for p in probes.probes(aid) if p.scaling]
+    code = solution_code(read_notebook(notebook_path(REPO, "source", aid)))
+    mistake = {m.name: m for m in catalogue(aid) if m.function == "conv_backward_flip"}.get(name)
+    namespace = _solutions(aid, **({mistake.function: mistake.code(code)} if mistake else {}))
+    got = call_probe(namespace, probes.plain(probe), list(code))
+    assert got["error"] is None, got["error"]
+    verdict = probes.judge(probe, got["value"], None)
+    assert (verdict is None) == (mistake is None), (name, got["value"], verdict)
+    if mistake:
+        assert "loops over output positions" in verdict
+    else:
+        ref = call_probe(vars(reference), probes.plain(probe))
+        assert ref["error"] is None and probes.judge(probe, ref["value"], None) is None, ref["value"]
+
+
+def test_a_probe_that_removes_the_line_counter_is_caught():
+    """Check that a function which turns the trace function off while counted gets an error, not a low count."""
+    from autograder.sandbox_runner import call_probe
+    aid = "05_conv_backprop"
+    (probe,) = [p for p in probes.probes(aid) if p.scaling]
+    cheat = ("def conv_backward_flip(dout, cache):\n    import sys\n    sys.settrace(None)\n"
+             "    return conv_backward_naive(dout, cache)\n")
+    got = call_probe(_solutions(aid, conv_backward_flip=cheat), probes.plain(probe))
+    assert got["error"] and "trace function" in got["error"]

@@ -83,6 +83,7 @@ def test_a_crash_hang_or_memory_blow_up_costs_only_its_function(attacked):
     for student, words in (("quinn", "memory"), ("rex", "limit")):
         assert rows[student].score == rows["ada"].max_score - lost, (student, rows[student].score)
     assert any("ran past" in n for n in rows["rex"].notes), rows["rex"].notes
+    assert any(TARGET in n and "out of memory" in n for n in rows["quinn"].notes), rows["quinn"].notes
 
 
 def test_the_whole_class_stays_within_the_time_limits(attacked):
@@ -122,7 +123,7 @@ def test_the_integrity_report_names_what_each_attack_did(attacked):
     root, rows, _, _, _ = attacked
     expected = {"ivy": "numpy.allclose was replaced", "jon": "input transformer", "kim": "wrote outside the working folder",
                 "lee": "started a program", "ned": "read the grading variable NBGRADER_EXECUTION",
-                "uma": "tried to open a network connection"}
+                "uma": "tried to open a network connection", "vic": "started a process (os.fork)"}
     for student, words in expected.items():
         assert any(words in flag for flag in rows[student].flags), (student, rows[student].flags)
     for student in ("ivy", "jon", "ned"):

@@ -73,3 +73,29 @@ mutation(A, FLIP, "pad-minus-pad", "pad:pad + H",
          ("dx_pad[:, :, pad:pad + H, pad:pad + W]", "dx_pad[:, :, pad:-pad, pad:-pad]"))
 mutation(A, FLIP, "assign-not-add", "+=",
          ("dx_pad[:, :, :Hd + HH - 1, :Wd + WW - 1] += np.einsum(", "dx_pad[:, :, :Hd + HH - 1, :Wd + WW - 1] = np.einsum("))
+
+
+@mistake(A, "calls-the-naive-loops", "loops over output positions")
+def conv_backward_flip(dout, cache):
+    return conv_backward_naive(dout, cache)  # noqa: F821  the notebook defines it
+
+
+@mistake(A, "corr2d-per-channel", "loops over output positions")
+def conv_backward_flip(dout, cache):
+    x, w, b, conv_param = cache
+    s, pad = conv_param["stride"], conv_param["pad"]
+    N, C, H, W = x.shape
+    F, _, HH, WW = w.shape
+    d_dil = np.zeros((N, F, s * (dout.shape[2] - 1) + 1, s * (dout.shape[3] - 1) + 1))
+    d_dil[:, :, ::s, ::s] = dout
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    dx_pad, dw = np.zeros(x_pad.shape), np.zeros(w.shape)
+    for n in range(N):
+        for f in range(F):
+            full = np.pad(d_dil[n, f], ((HH - 1, HH - 1), (WW - 1, WW - 1)))
+            for c in range(C):
+                part = corr2d(full, w[f, c, ::-1, ::-1])
+                dx_pad[n, c, :part.shape[0], :part.shape[1]] += part
+                dw[f, c] += corr2d(x_pad[n, c], d_dil[n, f])[:HH, :WW]
+    return dx_pad[:, :, pad:pad + H, pad:pad + W], dw, dout.sum(axis=(0, 2, 3))
+mutation(A, "conv_forward_naive", "square-kernel", "shapes", ("j * s:j * s + WW]", "j * s:j * s + HH]"))

@@ -89,3 +89,28 @@ mutation(A, "circuit_forward_backward", "local-gradients-only", "gate by gate",
 mutation(A, "numerical_gradient", "divide-by-h", "factor of 2", ("/ (2 * h)", "/ h"))
 mutation(A, "numerical_gradient", "not-restored", "restore", ("        x[ix] = kept\n", ""))
 mutation(A, "numerical_gradient", "ignores-h", "with the h you are given", ('    """\n', '    """\n    h = 1e-5\n'))
+
+
+@mistake(A, "nudges-a-reshape", "zero")
+def numerical_gradient(f, x, h=1e-5):
+    flat = x.reshape(-1)  # a view only when x is contiguous: on a transposed x the nudges miss it
+    grad = np.zeros(flat.size)
+    for i in range(flat.size):
+        kept = flat[i]
+        flat[i] = kept + h
+        f_plus = f(x)
+        flat[i] = kept - h
+        f_minus = f(x)
+        flat[i] = kept
+        grad[i] = (f_plus - f_minus) / (2 * h)
+    return grad.reshape(x.shape)
+
+
+@mistake(A, "writes-into-dout", "in place")
+def max_backward(dout, cache):
+    x, y = cache
+    wins = np.asarray(x) >= np.asarray(y)
+    dy = np.where(wins, 0.0, dout)
+    dx = np.asarray(dout)  # not a copy: zeroing it below zeroes the caller's dout
+    dx[~wins] = 0.0
+    return dx, dy

@@ -60,3 +60,12 @@ mutation(A, MAX, "unravel-swapped", "maximum", ("(ph, pw))", "(pw, ph))"))
 mutation(A, MAX, "last-tie", "first maximum", ("window.argmax(axis=2)", "ph * pw - 1 - window[:, :, ::-1].argmax(axis=2)"))
 mutation(A, "kron_upsample", "kron-all-axes", "last two axes",
          ("np.ones((1,) * (d.ndim - 2) + (pool_height, pool_width))", "np.ones((pool_height, pool_width) * (d.ndim // 2))"))
+
+
+@mistake(A, "reshape-into-windows", "no window")
+def avg_pool_forward(x, pool_param):
+    ph, pw = pool_param["pool_height"], pool_param["pool_width"]
+    N, C, H, W = x.shape
+    # tiles exactly only when the windows cover x without overlap and without a remainder
+    out = x.reshape(N, C, H // ph, ph, W // pw, pw).mean(axis=(3, 5))
+    return out, (x.shape, pool_param)

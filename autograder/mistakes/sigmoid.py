@@ -99,3 +99,20 @@ mutation(A, AFFINE, "dw-transposed", "transpose", ("dw = x.T @ dout", "dw = dout
 mutation(A, AFFINE, "db-mean", "factor", ("db = dout.sum(axis=0)", "db = dout.mean(axis=0)"))
 mutation(A, TRAIN, "gradient-without-1-over-n", "1/N", ("dscores = (p - t) / N", "dscores = p - t"))
 mutation(A, TRAIN, "gradient-ascent", "wrong sign", ("params[name] - lr * grad", "params[name] + lr * grad"))
+
+
+@mistake(A, "clipped-input", "own size")
+def sigmoid_forward(x):
+    x = np.asarray(x, dtype=float)
+    out = 1.0 / (1.0 + np.exp(-np.clip(x, -30.0, 30.0)))  # no overflow, but the far tails are wrong
+    return out, (x, out)
+
+
+@mistake(A, "writes-into-cache", "in place")
+def sigmoid_backward(dout, cache):
+    x, out = cache
+    out *= 1.0 - out  # changes the forward's out, which the caller may still use
+    return dout * out
+
+
+mutation(A, "mlp_predict", "threshold-at-zero", "labels", ("(p > 0.5)", "(p > 0)"))

@@ -47,7 +47,7 @@ def conv_backward_flip(dout, cache):
     dw = correlation of the padded input with the dilated dout, db = sum of dout."""
     x, w, b, conv_param = cache
     s, p = conv_param["stride"], conv_param["pad"]
-    (n, c, h, wd), (f, _, hh, ww) = x.shape, w.shape
+    (c, h, wd), (hh, ww) = x.shape[1:], w.shape[2:]
     dd = _dilate(dout, s)
     unit = {"stride": 1, "pad": 0}
     full = np.pad(dd, ((0, 0), (0, 0), (hh - 1, hh - 1), (ww - 1, ww - 1)))

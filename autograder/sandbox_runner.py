@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 
 import numpy as np
 
@@ -362,7 +363,6 @@ def call_probe(namespace, probe, graded=()):
     Every other graded function the probe reaches gets copies of its arguments, so one that
     writes into its inputs cannot break the function under test.
     """
-    import warnings
     args, forward = plaindata.fresh(probe["args"]), probe["forward"]
     outcome = {"value": None, "error": None, "args": args, "warnings": [], "called": [], "forward": None,
                "cache_changed": False, "log": [], "log_complete": True}
@@ -385,11 +385,8 @@ def call_probe(namespace, probe, graded=()):
                 return outcome
             cache = outcome["forward"].pop("cache")
             kept = plaindata.fresh(cache)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            outcome["value"], outcome["error"] = _attempt(namespace[probe["function"]], *args,
-                                                          *((cache,) if forward else ()))
-        outcome["warnings"] = [f"{w.category.__name__}: {w.message}"[:300] for w in caught[:5]]
+        outcome["value"], outcome["error"], outcome["warnings"] = _attempt(namespace[probe["function"]], *args,
+                                                                           *((cache,) if forward else ()))
         if forward:
             outcome["cache_changed"] = not plaindata.same(kept, cache)
         return outcome
@@ -432,7 +429,7 @@ def _count_lines(function, *args):
     sys.settrace(tracer)
     state["on"] = True
     try:
-        _, error = _attempt(function, *args)
+        error = _attempt(function, *args)[1]
     finally:
         state["on"] = False
         replaced = sys.gettrace() is not tracer
@@ -444,27 +441,26 @@ def _count_lines(function, *args):
 
 def _forward(function, fargs):
     """What a forward did on fargs: its output (not its cache), error, warnings, its arguments afterwards."""
-    import warnings
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result, error = _attempt(function, *fargs)
-    if not error and not (isinstance(result, tuple) and len(result) == 2):
+    result, error, warned = _attempt(function, *fargs)
+    if not error and not (isinstance(result, (tuple, list)) and len(result) == 2):
         error = "it should return a pair (out, cache)"
     # A copy of out: a backward that writes into its cache may share out's memory.
     return {"value": plaindata.fresh(result[0]) if not error else None, "cache": result[1] if not error else None,
-            "error": error,
-            "warnings": [f"{w.category.__name__}: {w.message}"[:300] for w in caught[:5]],
-            "args": plaindata.fresh(fargs)}
+            "error": error, "warnings": warned, "args": plaindata.fresh(fargs)}
 
 
 def _attempt(function, *args):
-    """(value, None) or (None, the error as text): the student's error is a result, not the runner's failure."""
-    try:
-        return function(*args), None
-    except MemoryError:
-        return None, "MemoryError: it ran out of memory"
-    except BaseException as err:
-        return None, f"{type(err).__name__}: {err}"[:500]
+    """(value, error, warnings): errors and warnings as text; the student's error is a result, not the runner's."""
+    value, error = None, None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            value = function(*args)
+        except MemoryError:
+            error = "MemoryError: it ran out of memory"
+        except BaseException as err:
+            error = f"{type(err).__name__}: {err}"[:500]
+    return value, error, [f"{w.category.__name__}: {w.message}"[:300] for w in caught[:5]]
 
 
 LOG_LIMIT = 1000  # calls of other graded functions kept per probe, for the grader to replay
@@ -476,10 +472,12 @@ def _on_copies(name, function, outcome):
         if name not in outcome["called"]:
             outcome["called"].append(name)
         result = function(*plaindata.fresh(args), **plaindata.fresh(kwargs))
+        if not outcome["log_complete"]:
+            return result
         if len(outcome["log"]) < LOG_LIMIT:
             outcome["log"].append((name, plaindata.fresh(args), plaindata.fresh(kwargs), plaindata.fresh(result)))
-        else:
-            outcome["log_complete"] = False
+        else:  # a log cut short cannot be replayed: not worth sending back
+            outcome["log"], outcome["log_complete"] = [], False
         return result
     return wrapped
 

@@ -251,6 +251,8 @@ def _changed(before, after):
 
 def _problem(probe, want, got):
     if got.get("error"):
+        if probe.quiet and got["error"].startswith("FloatingPointError"):
+            return f"it overflows ({got['error']}), even if its warnings are silenced; rewrite it so that it cannot."
         return f"it raised {got['error']}"
     problem = judge(probe, got["value"], want)
     if problem:

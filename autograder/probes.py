@@ -232,7 +232,7 @@ def plain(probe, functions=None):
     forward = (probe.forward[0], resolve(probe.forward[1])) if probe.forward else None
     scaling = [(resolve(fargs), resolve(upstream)) for fargs, upstream in probe.scaling] if probe.scaling else None
     return {"function": probe.function, "args": resolve(probe.args), "forward": forward, "calls": list(probe.calls),
-            "scaling": scaling}
+            "scaling": scaling, "quiet": probe.quiet}
 
 
 def call(namespace, probe):

@@ -8,6 +8,7 @@ run again without it. After the cells, every graded function is called on its pr
 process of its own, under a memory limit and a time limit, and its outputs are written as plain
 data. Nothing here judges anything: the grader outside reads the outputs and does that.
 """
+import contextlib
 import json
 import os
 import resource
@@ -19,6 +20,7 @@ import time
 import warnings
 
 import numpy as np
+from course.gradcheck import strict_floats  # imported before any student code can replace np.errstate
 
 try:
     from . import plaindata
@@ -379,14 +381,18 @@ def call_probe(namespace, probe, graded=()):
             outcome["value"], outcome["error"] = _lines_at_sizes(namespace, probe)
             return outcome
         cache = None
+        # "No overflow" probes see it even where the student's own np.errstate would silence it.
+        strict = strict_floats if probe.get("quiet") else contextlib.nullcontext
         if forward:
-            outcome["forward"] = _forward(namespace[forward[0]], plaindata.fresh(forward[1]))
+            with strict():
+                outcome["forward"] = _forward(namespace[forward[0]], plaindata.fresh(forward[1]))
             if outcome["forward"]["error"]:
                 return outcome
             cache = outcome["forward"].pop("cache")
             kept = plaindata.fresh(cache)
-        outcome["value"], outcome["error"], outcome["warnings"] = _attempt(namespace[probe["function"]], *args,
-                                                                           *((cache,) if forward else ()))
+        with strict():
+            outcome["value"], outcome["error"], outcome["warnings"] = _attempt(namespace[probe["function"]], *args,
+                                                                               *((cache,) if forward else ()))
         if forward:
             outcome["cache_changed"] = not plaindata.same(kept, cache)
         return outcome

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 import numpy as np
 
 TINY = 1e-12
+_ERRSTATE, _SETERR = np.errstate, np.seterr  # as NumPy made them, taken before any notebook code runs
 
 
 class GradientError(AssertionError):
@@ -37,6 +38,35 @@ def explained(hint):
         raise
     except Exception as err:
         raise GradientError(f"{type(err).__name__}: {err}; {hint}") from None
+
+
+@contextmanager
+def strict_floats():
+    """Raise FloatingPointError on overflow, invalid values and division by zero, whatever the code inside asks.
+
+    Inside, np.errstate and np.seterr do nothing, so a computation that overflows cannot hide it
+    with its own np.errstate(over="ignore").
+    """
+    np.errstate = lambda *args, **kwargs: _Unchanged()
+    np.seterr = lambda *args, **kwargs: np.geterr()
+    try:
+        with _ERRSTATE(over="raise", invalid="raise", divide="raise"):
+            yield
+    finally:
+        np.errstate, np.seterr = _ERRSTATE, _SETERR
+
+
+class _Unchanged:
+    """What np.errstate gives inside strict_floats: a context (and decorator) that changes nothing."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def __call__(self, function):
+        return function
 
 
 def rel_error(actual, expected):

@@ -147,3 +147,19 @@ def test_errors_deep_in_a_backward_come_out_with_the_hint():
 
 def _stub(dout, cache):
     raise NotImplementedError()
+
+
+def test_strict_floats_sees_an_overflow_that_the_code_inside_silences():
+    """Check that np.errstate(over="ignore") inside strict_floats hides nothing, and NumPy is as before after it."""
+    from course.gradcheck import strict_floats
+
+    def silenced(x):
+        with np.errstate(over="ignore"):
+            return 1.0 / (1.0 + np.exp(-x))
+
+    errstate, before = np.errstate, np.geterr()
+    with pytest.raises(FloatingPointError), strict_floats():
+        silenced(np.array([-1e4]))
+    with strict_floats():
+        assert silenced(np.array([-3.0, 3.0])).shape == (2,)  # no overflow, nothing raised
+    assert np.errstate is errstate and np.geterr() == before

@@ -3,7 +3,8 @@ import pytest
 from nbclient import NotebookClient
 from nbgrader.validator import Validator
 
-from autograder.notebooks import REPO, function_of, nbgrader_cells, notebook_path, read_notebook
+from autograder.mistakes import catalogue
+from autograder.notebooks import REPO, fill, function_of, nbgrader_cells, notebook_path, read_notebook, solution_code
 from conftest import ASSIGNMENTS
 
 
@@ -50,3 +51,16 @@ def test_every_test_cell_opens_with_a_check_that_docstring():
         for gid, cell in nbgrader_cells(nb, "grade").items():
             assert cell.source.startswith('"""Check '), f"{aid} {gid}"
             assert function_of(gid, functions), f"{gid} names no graded function"
+
+
+@pytest.mark.parametrize("mistake", [m for a in ASSIGNMENTS for m in catalogue(a) if m.visible], ids=lambda m: m.id)
+def test_the_visible_tests_reject_the_mistake_and_say_what_it_is(mistake):
+    """Check that the released notebook, right but for this one mistake, fails the named visible tests with its words."""
+    aid = mistake.assignment
+    path = notebook_path(REPO, "release", aid)
+    code = solution_code(read_notebook(notebook_path(REPO, "source", aid)))
+    nb = run(fill(read_notebook(path), {**code, mistake.function: mistake.code(code)}), path.parent)
+    tests = nbgrader_cells(nb, "grade")
+    for gid in mistake.visible:
+        errors = [f"{out.ename}: {out.evalue}" for out in tests[gid].outputs if out.output_type == "error"]
+        assert any(mistake.says in e for e in errors), (gid, errors)

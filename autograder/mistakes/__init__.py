@@ -4,7 +4,9 @@ A mistake is either a complete graded function registered with ``@mistake``, or 
 the source notebook's own solution with a few exact edits (an ``=`` for a ``+=``, a dropped
 flip). The suite puts it in place of the solution, grades the notebook with nbgrader, and proves
 that the function loses points and that a failure message contains ``says`` (what is likely
-wrong). Mistakes use the source notebook's cache layout, since they run beside its other solutions.
+wrong). A mistake with ``visible`` test cells must already fail those, with ``says``, in the student's
+notebook as released. Mistakes use the source notebook's cache layout, since they run beside its
+other solutions.
 """
 import inspect
 import textwrap
@@ -19,6 +21,7 @@ class Mistake:
     says: str
     source: str = None
     edits: tuple = ()
+    visible: tuple = ()  # grade_ids of visible test cells that must reject it, saying `says`
 
     @property
     def id(self):
@@ -39,19 +42,20 @@ class Mistake:
 CATALOGUE = []
 
 
-def mistake(assignment, name, says):
+def mistake(assignment, name, says, visible=()):
     """Register the decorated function as a typical mistake in the graded function of its name."""
     def register(fn):
         lines = textwrap.dedent(inspect.getsource(fn)).splitlines()
         start = next(i for i, line in enumerate(lines) if line.startswith("def "))
-        CATALOGUE.append(Mistake(assignment, fn.__name__, name, says, "\n".join(lines[start:]) + "\n"))
+        CATALOGUE.append(Mistake(assignment, fn.__name__, name, says, "\n".join(lines[start:]) + "\n",
+                                 visible=visible))
         return fn
     return register
 
 
-def mutation(assignment, function, name, says, *edits):
+def mutation(assignment, function, name, says, *edits, visible=()):
     """Register a mistake made from the source solution of function by exact (old, new) edits."""
-    CATALOGUE.append(Mistake(assignment, function, name, says, edits=edits))
+    CATALOGUE.append(Mistake(assignment, function, name, says, edits=edits, visible=visible))
 
 
 def catalogue(assignment):

@@ -99,3 +99,6 @@ def conv_backward_flip(dout, cache):
                 dw[f, c] += corr2d(x_pad[n, c], d_dil[n, f])[:HH, :WW]
     return dx_pad[:, :, pad:pad + H, pad:pad + W], dw, dout.sum(axis=(0, 2, 3))
 mutation(A, "conv_forward_naive", "square-kernel", "shapes", ("j * s:j * s + WW]", "j * s:j * s + HH]"))
+mutation(A, FLIP, "dx-sized-from-dout", "dx for x",
+         ("dx_pad = np.zeros((N, C, Hp, Wp))", "dx_pad = np.zeros((N, C, Hd + HH - 1, Wd + WW - 1))"),
+         visible=("conv_backward_flip_matches_naive",))

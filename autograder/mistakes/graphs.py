@@ -87,7 +87,11 @@ mutation(A, "max_backward", "tie-to-y", "tie", (">= np.asarray(y)", "> np.asarra
 mutation(A, "circuit_forward_backward", "local-gradients-only", "gate by gate",
          ("add_backward(dq, add_cache)", "add_backward(1.0, add_cache)"))
 mutation(A, "numerical_gradient", "divide-by-h", "factor of 2", ("/ (2 * h)", "/ h"))
-mutation(A, "numerical_gradient", "not-restored", "restore", ("        x[ix] = kept\n", ""))
+mutation(A, "numerical_gradient", "not-restored", "restore", ("        x[ix] = kept\n", ""),
+         visible=("numerical_gradient_example",))
+mutation(A, "circuit_forward_backward", "dq-dz-swapped", "gate by gate",
+         ("dq, dz = mul_backward(1.0, mul_cache)", "dz, dq = mul_backward(1.0, mul_cache)"),
+         visible=("circuit_forward_backward_random",))
 mutation(A, "numerical_gradient", "ignores-h", "with the h you are given", ('    """\n', '    """\n    h = 1e-5\n'))
 
 

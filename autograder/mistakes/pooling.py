@@ -50,12 +50,15 @@ AVG_ADD = "dx[:, :, i * s:i * s + ph, j * s:j * s + pw] += dout[:, :, i, j, None
 mutation(A, AVG, "assign-not-add", "+=", (AVG_ADD, AVG_ADD.replace("+=", "=")))
 mutation(A, AVG, "missing-one-over-m", "constant factor", (AVG_ADD, AVG_ADD.replace(" / (ph * pw)", "")))
 mutation(A, AVG, "stride-ignored", "stride", (AVG_ADD, AVG_ADD.replace("i * s:i * s + ph, j * s:j * s + pw", "i * ph:i * ph + ph, j * pw:j * pw + pw")))
+mutation(A, AVG, "windows-at-i", "stride", (AVG_ADD, AVG_ADD.replace("i * s:i * s + ph, j * s:j * s + pw", "i:i + ph, j:j + pw")),
+         visible=("avg_pool_backward_numeric",))
 mutation(A, "avg_pool_forward", "square-window-divisor", "pool_height x pool_width",
          (".mean(axis=(2, 3))", ".sum(axis=(2, 3)) / (ph * ph)"))
 MAX_ADD = "dx[n, c, i * s + r, j * s + q] += dout[:, :, i, j]"
 mutation(A, MAX, "assign-not-add", "+=", (MAX_ADD, MAX_ADD.replace("+=", "=")))
 mutation(A, MAX, "stride-ignored", "stride", (MAX_ADD, "dx[n, c, i + r, j + q] += dout[:, :, i, j]"),
-         ("x[:, :, i * s:i * s + ph, j * s:j * s + pw]", "x[:, :, i:i + ph, j:j + pw]"))
+         ("x[:, :, i * s:i * s + ph, j * s:j * s + pw]", "x[:, :, i:i + ph, j:j + pw]"),
+         visible=("max_pool_backward_numeric",))
 mutation(A, MAX, "unravel-swapped", "maximum", ("(ph, pw))", "(pw, ph))"))
 mutation(A, MAX, "last-tie", "first maximum", ("window.argmax(axis=2)", "ph * pw - 1 - window[:, :, ::-1].argmax(axis=2)"))
 mutation(A, "kron_upsample", "kron-all-axes", "last two axes",

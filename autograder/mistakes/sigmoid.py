@@ -116,3 +116,11 @@ def sigmoid_backward(dout, cache):
 
 
 mutation(A, "mlp_predict", "threshold-at-zero", "labels", ("(p > 0.5)", "(p > 0)"))
+
+
+@mistake(A, "overflow-silenced", "overflow", visible=("sigmoid_forward_stable",))
+def sigmoid_forward(x):
+    x = np.asarray(x, dtype=float)
+    with np.errstate(over="ignore"):  # the warning is gone, the overflow is not
+        out = 1.0 / (1.0 + np.exp(-x))
+    return out, (x, out)

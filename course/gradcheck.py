@@ -94,8 +94,13 @@ def _entries(mask, limit=6):
     return shown + (f", ... ({len(idx)} in all)" if len(idx) > limit else "")
 
 
+def _zeros_and_ones(a):
+    return a.size > 0 and bool(np.all((a == 0) | (a == 1)))
+
+
 def diagnose(actual, expected, tol=1e-6):
     """Say in words how actual differs from expected, without showing expected's values."""
+    labels = np.asarray(expected).dtype.kind in "biu"  # expected 0/1 integers are a classifier's labels
     a, e = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
     if a.shape != e.shape:
         if a.shape == e.shape[::-1]:
@@ -103,11 +108,17 @@ def diagnose(actual, expected, tol=1e-6):
         return f"it has shape {a.shape}, but should have shape {e.shape}."
     if not np.all(np.isfinite(a)):
         return "it contains NaN or inf: look for an overflow or a division by zero."
+    if labels and _zeros_and_ones(e) and _zeros_and_ones(a) and np.any(a != e):  # no gradient words for labels
+        wrong = a != e
+        return f"{int(wrong.sum())} of {a.size} labels are wrong: {_entries(wrong)}." if a.ndim else "the label is wrong."
     if not np.any(a) and np.any(e):
         return "it is zero everywhere: is the gradient computed and returned, not left at zeros?"
     if _close(a, -e, tol):
         return "it has the wrong sign."
     c = float(np.sum(a * e) / max(np.sum(e * e), TINY))
+    if abs(c - 1) < 1e-6 and _close(a, e, 1e-6):  # a factor of 1 is no factor: the digits differ
+        return ("it is close, but not within the tolerance: look for float32, a value rounded on the way, or a "
+                "step computed in another order.")
     if a.size > 1 and np.any(e) and _close(a, c * e, tol):  # any two numbers differ by "a factor"
         return (f"it is off by a constant factor of {_fraction(c)}: look for a missing or an "
                 f"extra factor (1/m, 1/N, 2, a local gradient).")

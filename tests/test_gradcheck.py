@@ -163,3 +163,18 @@ def test_strict_floats_sees_an_overflow_that_the_code_inside_silences():
     with strict_floats():
         assert silenced(np.array([-3.0, 3.0])).shape == (2,)  # no overflow, nothing raised
     assert np.errstate is errstate and np.geterr() == before
+
+
+def test_labels_are_diagnosed_in_words_for_labels():
+    """Check that wrong 0/1 labels are counted as labels, not described as gradients that do not flow."""
+    message = diagnose(np.array([1, 1, 0, 1]), np.array([0, 1, 1, 0]))
+    assert message == "3 of 4 labels are wrong: 0, 2, 3." and "gradient" not in message
+    assert "gradient" in diagnose(np.array([1.0, 0.0]), np.array([0.5, 0.0]))  # float arrays stay gradients
+
+
+def test_a_round_off_difference_is_not_called_a_factor_of_1():
+    """Check that values within 1e-6 but outside a tight tolerance are called close, not off by a factor of 1."""
+    e = np.linspace(1.0, 2.0, 6)
+    message = diagnose(e * (1 + 1e-9 * np.arange(6)), e, tol=1e-12)
+    assert "close, but not within the tolerance" in message and "factor" not in message
+    assert "constant factor of 2" in diagnose(2 * e, e)

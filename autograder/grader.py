@@ -309,14 +309,19 @@ def judge_run(assignment, nb, record, values, problems, strays):
 
 
 def _says_nothing(rec, function):
-    """Whether a test cell's outcome tells nothing of its function: not run, or stopped by another one's hang."""
+    """Whether a test cell's outcome tells nothing of its function: not run, or stopped by another function."""
     if not rec or rec.get("status") == "not run":
         return True
-    stuck = rec.get("stuck_in") or _HUNG.match(rec.get("error") or "") and _HUNG.match(rec["error"]).group(1)
+    error = rec.get("error") or ""
+    if _RELIES.search(error):  # the cell stopped at its check of another function (course.gradcheck.uses)
+        return True
+    hung = _HUNG.search(error)
+    stuck = rec.get("stuck_in") or (hung and hung.group(1))
     return bool(stuck) and stuck != function
 
 
 _HUNG = re.compile(r"TimeoutError: (\w+) ran past the time limit in an earlier cell")
+_RELIES = re.compile(r"^GradientError: this test relies on your ")
 
 
 def _late_cells(code, cells):

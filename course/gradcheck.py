@@ -41,6 +41,22 @@ def explained(hint):
 
 
 @contextmanager
+def uses(names):
+    """Run the checks inside on functions a test relies on; a failure there says to fix those first.
+
+    names: the relied-on functions as the message should name them ("affine_forward and affine_backward").
+    """
+    try:
+        yield
+    except NotImplementedError:
+        raise GradientError(f"this test relies on your {names}, which {'are' if ' and ' in names else 'is'} not "
+                            f"written yet: write {names} first.") from None
+    except Exception as err:
+        raise GradientError(f"this test relies on your {names}, and a check of {names} fails "
+                            f"({type(err).__name__}: {err}); fix {names} first.") from None
+
+
+@contextmanager
 def strict_floats():
     """Raise FloatingPointError on overflow, invalid values and division by zero, whatever the code inside asks.
 

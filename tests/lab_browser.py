@@ -311,9 +311,15 @@ def notebook_screenshot(page, path):
     """Save the whole notebook, not only the visible part: the viewport grows until the last cell shows."""
     size = page.viewport_size
     # JupyterLab pads the end of a notebook by a share of its height, so grow the page by what the
-    # cells need, not by the scroll height.
-    grow = max(0, page.evaluate(_NOTEBOOK_OVERFLOW))
-    page.set_viewport_size({"width": size["width"], "height": size["height"] + grow})
+    # cells need, not by the scroll height; a long notebook can need a second, smaller step.
+    height = size["height"]
+    for _ in range(5):
+        grow = page.evaluate(_NOTEBOOK_OVERFLOW)
+        if grow <= 16:
+            break
+        height += grow
+        page.set_viewport_size({"width": size["width"], "height": height})
+        page.wait_for_timeout(200)
     page.wait_for_function(f"() => ({_NOTEBOOK_OVERFLOW})() <= 16")
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=path)

@@ -178,3 +178,16 @@ def test_a_round_off_difference_is_not_called_a_factor_of_1():
     message = diagnose(e * (1 + 1e-9 * np.arange(6)), e, tol=1e-12)
     assert "close, but not within the tolerance" in message and "factor" not in message
     assert "constant factor of 2" in diagnose(2 * e, e)
+
+
+def test_uses_says_which_relied_on_function_to_fix_first():
+    """Check that a failing check inside uses() names the function to fix first, and a stub says to write it."""
+    from course.gradcheck import uses
+    with pytest.raises(GradientError) as caught, uses("affine_backward"):
+        assert_close("db", np.zeros(3), np.ones(3), 1e-12)
+    assert str(caught.value).startswith("this test relies on your affine_backward, and a check of affine_backward fails")
+    assert str(caught.value).endswith("fix affine_backward first.")
+    with pytest.raises(GradientError, match="which are not written yet: write a and b first"), uses("a and b"):
+        raise NotImplementedError()
+    with uses("affine_backward"):
+        assert_close("db", np.ones(3), np.ones(3), 1e-12)  # a passing check passes through

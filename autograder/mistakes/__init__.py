@@ -21,7 +21,11 @@ class Mistake:
     says: str
     source: str = None
     edits: tuple = ()
-    visible: tuple = ()  # grade_ids of visible test cells that must reject it, saying `says`
+    visible: tuple = ()  # visible test cells that must reject it: a grade_id (saying `says`) or (grade_id, words)
+
+    def rejections(self):
+        """(grade_id, words) for each visible test cell that must reject this mistake."""
+        return [(v, self.says) if isinstance(v, str) else tuple(v) for v in self.visible]
 
     @property
     def id(self):

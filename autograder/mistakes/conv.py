@@ -59,7 +59,8 @@ mutation(A, NAIVE, "assign-not-add", "+=", ("dx_pad[window] += w[f]", "dx_pad[wi
 mutation(A, NAIVE, "pad-minus-pad", "pad:pad + H",
          ("dx_pad[:, :, pad:pad + H, pad:pad + W]", "dx_pad[:, :, pad:-pad, pad:-pad]"))
 mutation(A, NAIVE, "stride-ignored", "stride",
-         ("slice(i * s, i * s + HH), slice(j * s, j * s + WW)", "slice(i, i + HH), slice(j, j + WW)"))
+         ("slice(i * s, i * s + HH), slice(j * s, j * s + WW)", "slice(i, i + HH), slice(j, j + WW)"),
+         visible=(("conv_backward_flip_matches_naive", "fix conv_forward_naive and conv_backward_naive first"),))
 mutation(A, NAIVE, "db-one-image", "sum db over the batch", ("db[f] += dout[n, f, i, j]", "db[f] = dout[n, f].sum()"))
 mutation(A, NAIVE, "dw-from-dx", "dw[f] += x_window * dout",
          ("dw[f] += x_pad[window] * dout[n, f, i, j]", "dw[f] += dx_pad[window] * dout[n, f, i, j]"))

@@ -7,7 +7,8 @@ from . import mistake, mutation
 A = "01_perceptron_xor"
 
 
-@mistake(A, "greater-or-equal", "use > not >=")
+@mistake(A, "greater-or-equal", "use > not >=",
+         visible=("perceptron_predict_boundary", ("perceptron_train_one_epoch", "fix perceptron_predict first")))
 def perceptron_predict(X, w, b):
     return (X @ w + b >= 0).astype(int)
 

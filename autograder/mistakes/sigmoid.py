@@ -94,7 +94,8 @@ mutation(A, STAGED, "sigma-prime-of-input", "sig * (1 - sig)",
          ("(1 - sigx) * sigx", "(1 - x) * sigx"), ("(1 - sigy) * sigy", "(1 - y) * sigy"))
 
 AFFINE, TRAIN = "affine_backward", "train_xor_mlp"
-mutation(A, AFFINE, "db-not-summed", "summed over the batch", ("db = dout.sum(axis=0)", "db = dout"))
+mutation(A, AFFINE, "db-not-summed", "summed over the batch", ("db = dout.sum(axis=0)", "db = dout"),
+         visible=(("train_xor_mlp_one_step", "fix affine_forward and affine_backward first"),))
 mutation(A, AFFINE, "dw-transposed", "transpose", ("dw = x.T @ dout", "dw = dout.T @ x"))
 mutation(A, AFFINE, "db-mean", "factor", ("db = dout.sum(axis=0)", "db = dout.mean(axis=0)"))
 mutation(A, TRAIN, "gradient-without-1-over-n", "1/N", ("dscores = (p - t) / N", "dscores = p - t"))

@@ -28,7 +28,7 @@ def corr2d_backward(dout, x, k):
     return corr2d(padded, k[::-1, ::-1]), corr2d(x, dout).T
 
 
-@mistake(A, "kernel-flipped", "without flipping k")
+@mistake(A, "kernel-flipped", "without flipping k", visible=(("corr2d_backward_example", "fix corr2d first"),))
 def corr2d(x, k):
     kh, kw = k.shape
     out = np.zeros((x.shape[0] - kh + 1, x.shape[1] - kw + 1))

@@ -27,7 +27,8 @@ def sigmoid_backward(dout, cache):
     return dout * out * (1.0 - x)
 
 
-@mistake(A, "forgot-upstream", "upstream gradient dout")
+@mistake(A, "forgot-upstream", "upstream gradient dout",
+         visible=(("neuron_forward_backward_example", "fix sigmoid_forward and sigmoid_backward first"),))
 def sigmoid_backward(dout, cache):
     x, out = cache
     return out * (1.0 - out) * np.ones_like(dout)

@@ -5,6 +5,7 @@ import pytest
 from autograder import plaindata, probes, reference
 from autograder.notebooks import REPO, notebook_path, read_notebook, solution_code
 from conftest import ASSIGNMENTS
+from test_visible_tests import leaves
 
 
 @pytest.mark.parametrize("aid", ASSIGNMENTS)
@@ -47,16 +48,8 @@ def test_plain_data_round_trip_refuses_objects_and_pickles(tmp_path):
         plaindata.load(tmp_path / "p")
 
 
-def _leaves(value):
-    if isinstance(value, (tuple, list)):
-        return [leaf for v in value for leaf in _leaves(v)]
-    if isinstance(value, dict):
-        return [leaf for v in value.values() for leaf in _leaves(v)]
-    return [value]
-
-
 def _probe_arrays(p):
-    found = _leaves(p.args) + _leaves(p.forward[1] if p.forward else ())
+    found = leaves(p.args) + leaves(p.forward[1] if p.forward else ())
     return [a for a in found if isinstance(a, np.ndarray)]
 
 

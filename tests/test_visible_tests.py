@@ -12,11 +12,12 @@ LAYERS = re.compile(r"(avg|max)_pool_(forward|backward)|conv_(forward|backward)_
 FIXED_SHAPES = {"neuron_forward_backward"}  # the contract fixes w (3,) and x (2,)
 
 
-def _leaves(value):
+def leaves(value):
+    """The values inside value's tuples, lists and dicts; a layer's parameter dict stays whole."""
     if isinstance(value, (tuple, list)):
-        return [leaf for v in value for leaf in _leaves(v)]
+        return [leaf for v in value for leaf in leaves(v)]
     if isinstance(value, dict) and not {"stride", "pool_height"} & set(value):
-        return [leaf for v in value.values() for leaf in _leaves(v)]
+        return [leaf for v in value.values() for leaf in leaves(v)]
     return [value]
 
 
@@ -34,7 +35,7 @@ def visible_arguments(aid):
 
         def spy(function):
             def recorded(*args, **kwargs):
-                seen[owner] += _leaves([*args, *kwargs.values()])
+                seen[owner] += leaves([*args, *kwargs.values()])
                 return real[function](*args, **kwargs)
             return recorded
         namespace.update({f: spy(f) for f in code})

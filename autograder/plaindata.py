@@ -8,7 +8,7 @@ import json
 
 import numpy as np
 
-FUNCTION, UNSUPPORTED = "__function__", "__unsupported__"
+FUNCTION, UNSUPPORTED, RAISED = "__function__", "__unsupported__", "__raised__"
 
 
 def encode(value, arrays):
@@ -32,6 +32,8 @@ def encode(value, arrays):
         return {"__dict__": {k: encode(v, arrays) for k, v in value.items()}}
     if isinstance(value, Named):
         return {FUNCTION: value.name}
+    if isinstance(value, Raised):
+        return {RAISED: value.error}
     return {UNSUPPORTED: type(value).__name__}
 
 
@@ -54,6 +56,8 @@ def decode(tree, arrays, functions=None):
         return {k: decode(v, arrays, functions) for k, v in body.items()}
     if kind == FUNCTION:
         return (functions or {}).get(body, Named(body))
+    if kind == RAISED:
+        return Raised(body)
     return Unsupported(body)
 
 
@@ -106,6 +110,16 @@ class Named:
 
     def __repr__(self):
         return f"<function {self.name}>"
+
+
+class Raised:
+    """What a logged call did instead of returning: raise an error ("ValueError: ...")."""
+
+    def __init__(self, error):
+        self.error = error
+
+    def __repr__(self):
+        return f"<raised {self.error}>"
 
 
 class Unsupported:

@@ -9,7 +9,7 @@ solution asks for a call the student's function never made, nothing can be told.
 """
 import numpy as np
 
-from .plaindata import Unsupported, fresh
+from .plaindata import Raised, Unsupported, fresh
 from .sandbox_runner import call_probe
 
 
@@ -29,6 +29,9 @@ def replay(solutions, functions, probe, log):
             for k, (called, logged_args, logged_kwargs, result) in enumerate(unused):
                 if called == name and _alike((logged_args, logged_kwargs), (args, kwargs)):
                     del unused[k]
+                    if isinstance(result, Raised):  # the student's function raised here: so does its answer
+                        kind, _, message = result.error.partition(": ")
+                        raise type(kind, (Exception,), {})(message)
                     return fresh(result)
             raise _Unanswered(name)
         return answer

@@ -477,15 +477,23 @@ def _on_copies(name, function, outcome):
     def wrapped(*args, **kwargs):
         if name not in outcome["called"]:
             outcome["called"].append(name)
-        result = function(*plaindata.fresh(args), **plaindata.fresh(kwargs))
-        if not outcome["log_complete"]:
-            return result
-        if len(outcome["log"]) < LOG_LIMIT:
-            outcome["log"].append((name, plaindata.fresh(args), plaindata.fresh(kwargs), plaindata.fresh(result)))
-        else:  # a log cut short cannot be replayed: not worth sending back
-            outcome["log"], outcome["log_complete"] = [], False
+        try:
+            result = function(*plaindata.fresh(args), **plaindata.fresh(kwargs))
+        except Exception as err:  # logged too: a caller that lets it through is replayed up to it
+            _log(outcome, name, args, kwargs, plaindata.Raised(f"{type(err).__name__}: {err}"))
+            raise
+        _log(outcome, name, args, kwargs, result)
         return result
     return wrapped
+
+
+def _log(outcome, name, args, kwargs, result):
+    if not outcome["log_complete"]:
+        return
+    if len(outcome["log"]) < LOG_LIMIT:
+        outcome["log"].append((name, plaindata.fresh(args), plaindata.fresh(kwargs), plaindata.fresh(result)))
+    else:  # a log cut short cannot be replayed: not worth sending back
+        outcome["log"], outcome["log_complete"] = [], False
 
 
 # Callables a probe may pass by name (numerical_gradient takes one); the grader uses the same ones.

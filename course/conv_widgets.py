@@ -1,7 +1,8 @@
 """Explorers of a convolution's backward pass: one input pixel's paths, and the flipped kernel at work.
 
 They draw index geometry (which positions meet) and the numbers the student's own functions
-return; they compute no gradient themselves.
+return; the only gradient they compute is a numerical one, of the student's own forward, to check
+those numbers against.
 """
 import os
 
@@ -10,6 +11,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from .explorer import Explorer
+from .gradcheck import five_point_gradient
 from .glyphs import quick_text
 
 
@@ -132,17 +134,24 @@ class FlipExplorer(Explorer):
     """Step the rotated kernel across the zero-padded upstream gradient and watch dX fill in.
 
     shown: 'step', 'window' (row, col, kh, kw) on the padded d, 'filled' [(p, q)] of dx so far,
-    'dx' (the student's full dx), 'so_far' (its entries at the filled cells) or 'message'.
+    'dx' (the student's full dx), 'so_far' (its entries at the filled cells), 'agrees' (for each, whether
+    it matches the numerical gradient of the student's corr2d; absent without corr2d) or 'message'.
     """
 
-    readout = {"step": "step", "so_far": "dX so far"}
+    readout = {"step": "step", "so_far": "dX so far", "agrees": "agrees with the numerical gradient"}
 
-    def __init__(self, backward, seed=0):
+    def __init__(self, backward, forward=None, seed=0):
         rng = np.random.default_rng(seed)
-        self.backward = backward
+        self.backward, self.forward, self._numerical = backward, forward, None
         self.x, self.k = rng.integers(-3, 4, (3, 3)).astype(float), np.array([[1.0, 2.0], [3.0, 4.0]])
         self.d = rng.integers(-2, 3, (2, 2)).astype(float)
         super().__init__({"step": _slider("step", 0, 0, 8)}, (9, 3.2), 3)
+
+    def numerical(self):
+        """dL/dx for L = sum(d * corr2d(x, k)) by finite differences of the student's corr2d (x's shape), once."""
+        if self._numerical is None:
+            self._numerical = five_point_gradient(lambda v: np.sum(self.d * self.forward(v, self.k)), self.x)
+        return self._numerical
 
     def compute(self):
         t = self.controls["step"].value
@@ -153,6 +162,14 @@ class FlipExplorer(Explorer):
             shown["so_far"] = [shown["dx"][cell] for cell in shown["filled"]]
         except NotImplementedError:
             shown["message"] = f"write {self.backward.__name__} to see dX fill in"
+            return shown
+        if self.forward is not None:
+            try:
+                numerical = self.numerical()
+                shown["agrees"] = [bool(abs(shown["dx"][cell] - numerical[cell]) <= 1e-6 * max(1.0, abs(numerical[cell])))
+                                   for cell in shown["filled"]]
+            except NotImplementedError:
+                shown["message"] = f"write {self.forward.__name__} to have dX checked"
         return shown
 
     def still_key(self):
@@ -161,9 +178,9 @@ class FlipExplorer(Explorer):
 
     def draw(self):
         left, mid, right = self.axes
+        names = [[f"w{4 - 2 * r - c}={self.k[1 - r, 1 - c]:g}" for c in range(2)] for r in range(2)]  # k[::-1, ::-1]
         self._grids = (Grid(left, _labels(np.pad(self.d, 1)), "tab:red", self.move, "zero-padded upstream d"),
-                       # k[::-1, ::-1], by name
-                       Grid(mid, [["w4", "w3"], ["w2", "w1"]], "white", self.move, "kernel rotated by 180°"),
+                       Grid(mid, names, "white", self.move, "kernel rotated by 180°"),
                        Grid(right, [[""] * 3] * 3, "tab:blue", self.move, "dX so far (your corr2d_backward)"))
         self._title = self.move(self.figure.suptitle("", fontsize=9))
 
@@ -171,10 +188,17 @@ class FlipExplorer(Explorer):
         d, _, dx_grid = self._grids
         p, q = self.shown["window"][:2]
         d.show([(p + a, q + b) for a in range(2) for b in range(2)])
-        dx = self.shown.get("dx")
-        dx_grid.show(self.shown["filled"], [[f"{v:g}" for v in row] for row in dx] if dx is not None else None)
-        self._title.set_text(self.shown.get("message")
-                             or f"step {self.shown['step']}: the window at ({p}, {q}) gives dX[{p},{q}]")
+        dx, agrees = self.shown.get("dx"), self.shown.get("agrees")
+        marks = {cell: " ✓" if ok else " ✗" for cell, ok in zip(self.shown["filled"], agrees or ())}
+        labels = [[f"{v:g}{marks.get((r, c), '')}" for c, v in enumerate(row)] for r, row in enumerate(dx)] \
+            if dx is not None else None
+        dx_grid.show(self.shown["filled"], labels)
+        title = f"step {self.shown['step']}: the window at ({p}, {q}) gives dX[{p},{q}]"
+        if agrees is not None:
+            wrong = agrees.count(False)
+            title += (f"; {wrong} of {len(agrees)} entries so far differ from the numerical gradient of your corr2d"
+                      if wrong else "; every entry so far agrees with the numerical gradient of your corr2d")
+        self._title.set_text(self.shown.get("message") or title)
 
 
 def input_pixel_explorer(conv_forward, conv_backward, seed=0):
@@ -182,6 +206,9 @@ def input_pixel_explorer(conv_forward, conv_backward, seed=0):
     return None if os.environ.get("NBGRADER_EXECUTION") else InputPixelExplorer(conv_forward, conv_backward, seed)
 
 
-def flip_explorer(corr2d_backward, seed=0):
-    """Show the rotated kernel stepping across the padded upstream gradient (nothing while grading)."""
-    return None if os.environ.get("NBGRADER_EXECUTION") else FlipExplorer(corr2d_backward, seed)
+def flip_explorer(corr2d_backward, corr2d=None, seed=0):
+    """Show the rotated kernel stepping across the padded upstream gradient (nothing while grading).
+
+    With corr2d, each entry of dX is marked by whether it matches the numerical gradient of corr2d.
+    """
+    return None if os.environ.get("NBGRADER_EXECUTION") else FlipExplorer(corr2d_backward, corr2d, seed)

@@ -17,7 +17,10 @@ On failure both raise ``GradientError`` (an ``AssertionError``) whose message na
 quantity, the error, the tolerance and a diagnosis from ``diagnose``; it never shows the
 expected numbers.
 """
+import linecache
+import sysconfig
 from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
 
@@ -31,13 +34,42 @@ class GradientError(AssertionError):
 
 @contextmanager
 def explained(hint):
-    """Re-raise an error from the code inside (a shape clash deep in NumPy, say) as a GradientError ending in hint."""
+    """Report an error raised by the code inside (an IndexError in a loop, a shape clash in NumPy) as a GradientError.
+
+    The message names the function that raised it and the line, then ends in hint, as a wrong value's would.
+    """
     try:
         yield
-    except (GradientError, NotImplementedError):
+    except (AssertionError, NotImplementedError):  # a failed check says its own words; a stub is not a bug
         raise
     except Exception as err:
-        raise GradientError(f"{type(err).__name__}: {err}; {hint}") from None
+        raise GradientError(_raised(err) + (f"; {hint}" if hint else ".")) from None
+
+
+_LIBRARIES = tuple({str(Path(p).resolve()) for p in (sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["purelib"],
+                                                        sysconfig.get_paths()["platlib"], Path(__file__).parent)})
+
+
+def _raised(err):
+    """'f raised IndexError: ... (at `line`)', naming the first function of the notebook's own code the error came through."""
+    frames = [(tb.tb_frame.f_code, tb.tb_lineno) for tb in _tracebacks(err.__traceback__)][1:]  # past the context
+    own = [(code, line) for code, line in frames if not str(Path(code.co_filename).resolve()).startswith(_LIBRARIES)]
+    own = [(code, line) for code, line in own if code.co_filename != frames[0][0].co_filename]  # not the test's code
+    named = [code.co_name for code, _ in own if not code.co_name.startswith("<")]  # not a lambda or a comprehension
+    what = f"{type(err).__name__}: {err}"
+    if not named:  # raised by the test's own code, on what a function returned
+        return what
+    code, line = own[-1]
+    text = linecache.getline(code.co_filename, line).strip()
+    inner = code.co_name if code.co_name != named[0] and not code.co_name.startswith("<") else ""
+    place = ", ".join(part for part in (inner and f"in {inner}", text and f"at `{text}`") if part)
+    return f"{named[0]} raised {what}" + (f" ({place})" if place else "")
+
+
+def _tracebacks(tb):
+    while tb is not None:
+        yield tb
+        tb = tb.tb_next
 
 
 @contextmanager
@@ -53,7 +85,7 @@ def uses(names):
                             f"written yet: write {names} first.") from None
     except Exception as err:
         raise GradientError(f"this test relies on your {names}, and a check of {names} fails "
-                            f"({type(err).__name__}: {err}); fix {names} first.") from None
+                            f"({err if isinstance(err, AssertionError) else _raised(err)}); fix {names} first.") from None
 
 
 @contextmanager
@@ -128,7 +160,7 @@ def diagnose(actual, expected, tol=1e-6):
         wrong = a != e
         return f"{int(wrong.sum())} of {a.size} labels are wrong: {_entries(wrong)}." if a.ndim else "the label is wrong."
     if not np.any(a) and np.any(e):
-        return "it is zero everywhere: is the gradient computed and returned, not left at zeros?"
+        return "it is zero everywhere, though it should not be."  # the cause is the hint's to say: 0/1 inputs, say
     if _close(a, -e, tol):
         return "it has the wrong sign."
     c = float(np.sum(a * e) / max(np.sum(e * e), TINY))
@@ -167,12 +199,22 @@ def assert_close(name, actual, expected, tol, hint=""):
     """
     __tracebackhide__ = True  # IPython's traceback skips this frame (but still shows the line that raises)
     a, e = np.asarray(actual), np.asarray(expected)
-    if a.shape != e.shape or not np.all(np.isfinite(a.astype(float))):
+    if a.shape != e.shape:  # a hint about the values would point the wrong way: give it only if it speaks of shapes
+        raise GradientError(f"{name}: {diagnose(a, e)}{' ' + hint if 'shape' in hint else ''}")
+    if not np.all(np.isfinite(a.astype(float))):
         raise GradientError(f"{name}: {diagnose(a, e)}{' ' + hint if hint else ''}")
     err = rel_error(a, e)
     if err > tol:
         raise GradientError(f"{name}: relative error {err:.1e} exceeds the tolerance {tol:.0e}; "
                             f"{diagnose(a, e, tol=max(tol, 1e-6))}{' ' + hint if hint else ''}")
+
+
+def assert_shape(name, actual, shape, hint=""):
+    """Assert that actual has the given shape, before a test reads entries of it; otherwise raise GradientError."""
+    __tracebackhide__ = True  # IPython's traceback skips this frame (but still shows the line that raises)
+    if np.shape(actual) != tuple(shape):
+        raise GradientError(f"{name}: {diagnose(np.zeros(np.shape(actual)), np.zeros(shape))}"
+                            f"{' ' + hint if 'shape' in hint else ''}")
 
 
 def five_point_gradient(f, x, h=1e-3):
@@ -241,24 +283,25 @@ def check_backward(forward, backward, inputs, names, params=(), tol=1e-7, direct
     rng = np.random.default_rng(seed)
     inputs = [np.array(v, dtype=float) for v in inputs]
     saved = [v.copy() for v in inputs]
-    with explained(hint):
+    with explained(hint):  # an error in forward or backward, first call or numerical ones, ends in the hint too
         out, cache = forward(*inputs, *params)
         douts = tuple(rng.standard_normal(np.shape(o)) for o in _as_tuple(out))
         douts_saved = [d.copy() for d in douts]
         grads = _as_tuple(backward(*douts, cache))
-    for v, s, what in [*zip(inputs, saved, names), *zip(douts, douts_saved, ["dout"] * len(douts))]:
-        if not np.array_equal(v, s):
-            raise GradientError(f"{what}: the {'upstream gradient' if what == 'dout' else 'input'} "
-                                f"was changed in place; work on copies.")
-    if len(grads) != len(names):
-        raise GradientError(f"backward returned {len(grads)} gradient(s); expected {len(names)} ({', '.join(names)}).")
+        for v, s, what in [*zip(inputs, saved, names), *zip(douts, douts_saved, ["dout"] * len(douts))]:
+            if not np.array_equal(v, s):
+                raise GradientError(f"{what}: the {'upstream gradient' if what == 'dout' else 'input'} "
+                                    f"was changed in place; work on copies.")
+        if len(grads) != len(names):
+            raise GradientError(f"backward returned {len(grads)} gradient(s); expected {len(names)} "
+                                f"({', '.join(names)}).")
 
-    def loss_of(i):
-        def loss(v):
-            args = inputs[:i] + [v] + inputs[i + 1:]
-            return sum(np.sum(d * o) for d, o in zip(douts, _as_tuple(forward(*args, *params)[0])))
-        return loss
+        def loss_of(i):
+            def loss(v):
+                args = inputs[:i] + [v] + inputs[i + 1:]
+                return sum(np.sum(d * o) for d, o in zip(douts, _as_tuple(forward(*args, *params)[0])))
+            return loss
 
-    check = check_directional if directional else check_gradient
-    for i, name in enumerate(names):
-        check(name, grads[i], loss_of(i), inputs[i], tol=tol, hint=hint)
+        check = check_directional if directional else check_gradient
+        for i, name in enumerate(names):
+            check(name, grads[i], loss_of(i), inputs[i], tol=tol, hint=hint)

@@ -42,7 +42,7 @@ CASES = {
                          lambda s: widgets.pooling_explorer(s["avg_pool_forward"], s["avg_pool_backward"],
                                                             s["max_pool_forward"], s["max_pool_backward"]),
                          [("col", 1), ("row", 3), ("mode", "max"), ("stride", 2), ("pool_width", 3), ("col", 0)]),
-    "flip_explorer": ("05_conv_backprop", lambda s: widgets.flip_explorer(s["corr2d_backward"]),
+    "flip_explorer": ("05_conv_backprop", lambda s: widgets.flip_explorer(s["corr2d_backward"], s["corr2d"]),
                       [("step", 1), ("step", 4), ("step", 8), ("step", 0)]),
     "input_pixel_explorer": ("05_conv_backprop",
                              lambda s: widgets.input_pixel_explorer(s["conv_forward_naive"], s["conv_backward_naive"]),

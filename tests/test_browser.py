@@ -109,7 +109,7 @@ def explorer_data(name):
     """An explorer built here, for its fixed inputs (x, w, upstream d) only: the numbers come from ref."""
     functions = {"pooling_explorer": (ref.avg_pool_forward, ref.avg_pool_backward, ref.max_pool_forward,
                                       ref.max_pool_backward),
-                 "flip_explorer": (ref.corr2d_backward,),
+                 "flip_explorer": (ref.corr2d_backward, ref.corr2d),
                  "input_pixel_explorer": (ref.conv_forward_naive, ref.conv_backward_naive)}[name]
     return getattr(widgets, name)(*functions)
 
@@ -173,6 +173,7 @@ def check_flip(text, step):
     shown = readout(text)
     assert shown["step"] == step
     assert_shows("dX so far", shown["dX so far"], ref.corr2d_backward(ex.d, ex.x, ex.k)[0].ravel()[:step + 1])
+    assert shown["agrees with the numerical gradient"] == [1] * (step + 1)  # the reference's entries, all checked
 
 
 def check_input_pixel(text, col):
@@ -200,7 +201,7 @@ EXPLORERS = {
     "pooling_explorer": ("04_pooling_backprop", "pooling_explorer(avg_pool_forward", "out col",
                          [("ArrowRight", 1), ("ArrowRight", 2), ("ArrowRight", 3), ("ArrowLeft", 2), ("End", 4)],
                          check_pooling),
-    "flip_explorer": ("05_conv_backprop", "flip_explorer(corr2d_backward)", "step",
+    "flip_explorer": ("05_conv_backprop", "flip_explorer(corr2d_backward, corr2d)", "step",
                       [("ArrowRight", 1), ("ArrowRight", 2), ("ArrowRight", 3), ("ArrowRight", 4), ("End", 8)],
                       check_flip),
     "input_pixel_explorer": ("05_conv_backprop", "input_pixel_explorer(conv_forward_naive", "pixel col",

@@ -28,6 +28,27 @@ def test_flip_explorer_fills_dx_step_by_step():
     ex.controls["step"].value = 4
     assert ex.shown["window"] == (1, 1, 2, 2) and len(ex.shown["filled"]) == 5
     assert np.array_equal(ex.shown["dx"], ref.corr2d_backward(ex.d, ex.x, ex.k)[0])
+    assert "agrees" not in ex.shown  # without corr2d nothing is checked, and the title claims nothing
+
+
+def test_flip_explorer_marks_each_entry_against_a_numerical_gradient():
+    """Check that the flip explorer marks right entries of dX with a tick and a wrong one with a cross."""
+    def unflipped(dout, x, k):  # correlates with k itself: wrong wherever k's asymmetry shows
+        dx, dk = ref.corr2d_backward(dout, x, k[::-1, ::-1])
+        return dx, dk
+    ex = flip_explorer(ref.corr2d_backward, ref.corr2d)
+    ex.controls["step"].value = 8
+    assert ex.shown["agrees"] == [True] * 9
+    assert "every entry so far agrees" in ex._title.get_text()
+    assert all(label.endswith(" ✓") for label in shaded(ex._grids[2]).values())
+    wrong = flip_explorer(unflipped, ref.corr2d)
+    wrong.controls["step"].value = 8
+    right = np.isclose(wrong.shown["dx"], ref.corr2d_backward(wrong.d, wrong.x, wrong.k)[0]).ravel().tolist()
+    assert wrong.shown["agrees"] == right and not all(right)
+    assert f"{right.count(False)} of 9 entries so far differ" in wrong._title.get_text()
+    assert {cell for cell, label in shaded(wrong._grids[2]).items() if label.endswith(" ✗")} == \
+        {divmod(t, 3) for t in range(9) if not right[t]}
+    assert [[t.get_text() for t in wrong._grids[1].ax.texts]] == [["w4=4", "w3=3", "w2=2", "w1=1"]]
 
 
 def test_stubs_and_grading(monkeypatch):

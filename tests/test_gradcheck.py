@@ -1,8 +1,10 @@
 """Check the course's gradient checker: its metric, its verdicts and its diagnoses of planted bugs."""
+import linecache
+
 import numpy as np
 import pytest
 
-from course.gradcheck import (GradientError, assert_close, check_backward, check_directional,
+from course.gradcheck import (GradientError, explained, assert_close, check_backward, check_directional,
                               check_gradient, diagnose, five_point_gradient, rel_error)
 
 rng = np.random.default_rng(0)
@@ -62,7 +64,7 @@ def test_check_gradient_diagnoses_planted_bugs(planted, words):
     with pytest.raises(GradientError) as caught:
         check_gradient("dx", planted(grad(X)), loss, X, tol=1e-7, hint="HINT")
     message = str(caught.value)
-    assert message.startswith("dx: ") and words in message and message.endswith("HINT")
+    assert message.startswith("dx: ") and words in message and message.endswith("HINT" if "shape" not in words else ".")
     if "shape" not in words and "NaN" not in words:
         assert "exceeds the tolerance 1e-07" in message
 
@@ -139,7 +141,8 @@ def test_errors_deep_in_a_backward_come_out_with_the_hint():
     """Check that a NumPy shape clash inside a backward becomes a GradientError ending in the hint."""
     def backward(dout, cache):
         return dout + np.ones(7), dout
-    with pytest.raises(GradientError, match="^ValueError: operands could not be broadcast.*; HINT$"):
+    with pytest.raises(GradientError, match=r"^backward raised ValueError: operands could not be broadcast.* "
+                                            r"\(at `return dout \+ np.ones\(7\), dout`\); HINT$"):
         check_backward(_scale_forward, backward, [np.ones(3), np.ones(3)], ["dx", "dw"], hint="HINT")
     with pytest.raises(NotImplementedError):
         check_backward(_scale_forward, _stub, [np.ones(3), np.ones(3)], ["dx", "dw"])
@@ -191,3 +194,46 @@ def test_uses_says_which_relied_on_function_to_fix_first():
         raise NotImplementedError()
     with uses("affine_backward"):
         assert_close("db", np.ones(3), np.ones(3), 1e-12)  # a passing check passes through
+
+
+STUDENT_CELL = "def _pad_rows(a):\n    return a[[0, 1, 2, 3]]\n\n\ndef uses_a_helper(x):\n    return _pad_rows(x)\n"
+
+
+def student_functions():
+    """Functions defined in a cell of their own, as a student's are (its text registered, as IPython does)."""
+    linecache.cache["<student cell>"] = (len(STUDENT_CELL), None, STUDENT_CELL.splitlines(True), "<student cell>")
+    namespace = {}
+    exec(compile(STUDENT_CELL, "<student cell>", "exec"), namespace)
+    return namespace
+
+
+def test_an_error_names_the_function_called_and_where_it_was_raised():
+    """Check that explained names the function the test called, the helper that raised, and the line."""
+    with pytest.raises(GradientError, match=r"^uses_a_helper raised IndexError: .* \(in _pad_rows, at "
+                                            r"`return a\[\[0, 1, 2, 3\]\]`\); HINT$"):
+        with explained("HINT"):
+            (lambda v: student_functions()["uses_a_helper"](v))(np.ones(2))  # not the test's own lambda
+    with pytest.raises(GradientError, match=r"^IndexError: .*; HINT$"):  # the test's own code: nothing to name
+        with explained("HINT"):
+            np.ones(2)[5]
+    with pytest.raises(GradientError, match="^wrong; HINT$"), explained("HINT"):  # a failed check passes through
+        raise GradientError("wrong; HINT")
+
+
+def test_a_shape_mismatch_keeps_only_a_hint_about_shapes():
+    """Check that a wrong shape is not explained by a hint about values (the bias, say), but by one about shapes."""
+    with pytest.raises(GradientError, match=r"^out: it has shape \(4, 1\), but should have shape \(4,\)\.$"):
+        assert_close("out", np.zeros((4, 1)), np.ones(4), 1e-12, hint="add the bias b to every output.")
+    with pytest.raises(GradientError, match=r"should have shape \(4,\)\. out has shape \(N,\)\.$"):
+        assert_close("out", np.zeros((4, 1)), np.ones(4), 1e-12, hint="out has shape (N,).")
+    with pytest.raises(GradientError, match=r"zero everywhere, though it should not be\. HINT$"):
+        assert_close("dx", np.zeros(4), np.ones(4), 1e-12, hint="HINT")  # the cause (0/1 inputs, say) is the hint's
+
+
+def test_a_wrong_shape_is_reported_before_the_test_reads_entries():
+    """Check that assert_shape names the array and both shapes, and passes a right shape silently."""
+    from course.gradcheck import assert_shape
+    assert assert_shape("dx", np.zeros((1, 1, 3, 3)), (1, 1, 3, 3)) is None
+    with pytest.raises(GradientError, match=r"^dx: it has shape \(1, 1, 0, 0\), but should have shape \(1, 1, 3, 3\)\. "
+                                            r"dx has the shape of x\.$"):
+        assert_shape("dx", np.zeros((1, 1, 0, 0)), (1, 1, 3, 3), hint="dx has the shape of x.")

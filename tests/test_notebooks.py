@@ -63,4 +63,4 @@ def test_the_visible_tests_reject_the_mistake_and_say_what_it_is(mistake):
     tests = nbgrader_cells(nb, "grade")
     for gid, words in mistake.rejections():
         errors = [f"{out.ename}: {out.evalue}" for out in tests[gid].outputs if out.output_type == "error"]
-        assert any(words in e for e in errors), (gid, words, errors)
+        assert any(all(w in e for w in words) for e in errors), (gid, words, errors)

@@ -135,3 +135,18 @@ def test_a_probe_that_removes_the_line_counter_is_caught():
              "    return conv_backward_naive(dout, cache)\n")
     got = call_probe(_solutions(aid, conv_backward_flip=cheat), probes.plain(probe))
     assert got["error"] and "trace function" in got["error"]
+
+
+def test_a_composite_that_lets_its_gate_s_error_through_is_right_given_its_calls(tmp_path):
+    """Check that replay answers a logged call that raised by raising alike, so a right caller is not blamed."""
+    from autograder.replay import replay
+    solutions = ("def gate(x):\n    return x @ x\n\n\ndef composite(x):\n    return gate(x) + 1\n\n\n"
+                 "def stub(x):\n    raise NotImplementedError\n")
+    raised = [("gate", (np.ones((2, 3)),), {}, plaindata.Raised("ValueError: matmul: mismatch"))]
+    probe = {"function": "composite", "args": [np.ones((2, 3))], "forward": None}
+    value, error = replay(solutions, ["gate", "composite"], probe, raised)
+    assert value is None and error.startswith("ValueError: matmul: mismatch")
+    assert replay(solutions, ["gate", "composite"], probe, []) is None  # a call the student's never made
+    plaindata.save(tmp_path / "log", raised)  # as the log crosses the sandbox's wall
+    back = plaindata.load(tmp_path / "log")[0][3]
+    assert isinstance(back, plaindata.Raised) and back.error == "ValueError: matmul: mismatch"

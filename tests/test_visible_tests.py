@@ -21,14 +21,20 @@ def leaves(value):
     return [value]
 
 
-def visible_arguments(aid):
-    """Map graded function -> every argument its visible test cells pass to any graded function."""
+def solved(aid):
+    """(source notebook, its solutions, a namespace with the setup cell's imports and every solution defined)."""
     nb = read_notebook(notebook_path(REPO, "source", aid))
     code = solution_code(nb)
     namespace = {}
     exec(compile(next(c.source for c in nb.cells if c.cell_type == "code"), "imports", "exec"), namespace)
     for function, source in code.items():
         exec(compile(source, function, "exec"), namespace)
+    return nb, code, namespace
+
+
+def visible_arguments(aid):
+    """Map graded function -> every argument its visible test cells pass to any graded function."""
+    nb, code, namespace = solved(aid)
     seen = {function: [] for function in code}
     for gid, cell in nbgrader_cells(nb, "grade").items():
         owner, real = function_of(gid, code), {f: namespace[f] for f in code}
@@ -83,3 +89,39 @@ def test_the_coverage_check_finds_what_is_missing():
     conv = [np.zeros((2, 3, 5, 6)), np.zeros((2, 3, 2, 3)), {"stride": 2, "pad": 0}]
     assert missing("conv_backward_flip", conv) == ["padding > 0"]
     assert missing("add_forward", [np.zeros(2), 1.0]) == ["a non-square array"]
+
+
+def planted(function):
+    """A stand-in for function that raises an IndexError, defined in a cell of its own as a student's would be."""
+    source = f"def {function}(*args, **kwargs):\n    raise IndexError('planted in {function}')\n"
+    namespace = {}
+    exec(compile(source, f"<{function}'s cell>", "exec"), namespace)
+    return namespace[function]
+
+
+def planted_errors(aid):
+    """(test cell, function it calls, what the cell raised) with that function raising an IndexError, in turn."""
+    nb, code, namespace = solved(aid)
+    for gid, cell in nbgrader_cells(nb, "grade").items():
+        for function in code:
+            before = dict(namespace)
+            namespace[function] = planted(function)  # in the one namespace, as in the notebook: its callers get it too
+            try:
+                exec(compile(HIDDEN.sub("", cell.source), gid, "exec"), namespace)
+            except Exception as err:  # noqa: BLE001  what the student would see
+                yield gid, function, err
+            finally:  # a cell that never calls function raises nothing
+                namespace.clear()
+                namespace.update(before)
+
+
+@pytest.mark.parametrize("aid", ASSIGNMENTS)
+def test_an_error_inside_a_function_comes_out_with_its_name_and_the_hint(aid):
+    """Check that an error raised inside any function a visible test calls is a failed check naming it, with a hint."""
+    bare = []
+    for gid, function, err in planted_errors(aid):
+        said = f"{type(err).__name__}: {err}"
+        if not (isinstance(err, AssertionError)
+                and re.search(rf"{function} raised IndexError: planted in {function}[^;]*; \S.{{10,}}", str(err))):
+            bare.append(f"{gid} with {function} raising: {said}")
+    assert not bare, "\n".join(bare)

@@ -21,11 +21,13 @@ class Mistake:
     says: str
     source: str = None
     edits: tuple = ()
-    visible: tuple = ()  # visible test cells that must reject it: a grade_id (saying `says`) or (grade_id, words)
+    visible: tuple = ()  # visible test cells that must reject it: grade_id (saying `says`), (grade_id, words)
+    # or (grade_id, (words, ...)), every one of them in the message
 
     def rejections(self):
-        """(grade_id, words) for each visible test cell that must reject this mistake."""
-        return [(v, self.says) if isinstance(v, str) else tuple(v) for v in self.visible]
+        """(grade_id, (words, ...)) for each visible test cell that must reject this mistake."""
+        return [(v, (self.says,)) if isinstance(v, str) else (v[0], (v[1],) if isinstance(v[1], str) else tuple(v[1]))
+                for v in self.visible]
 
     @property
     def id(self):

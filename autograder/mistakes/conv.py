@@ -57,7 +57,8 @@ def conv_forward_naive(x, w, b, conv_param):
 NAIVE, FLIP = "conv_backward_naive", "conv_backward_flip"
 mutation(A, NAIVE, "assign-not-add", "+=", ("dx_pad[window] += w[f]", "dx_pad[window] = w[f]"))
 mutation(A, NAIVE, "pad-minus-pad", "pad:pad + H",
-         ("dx_pad[:, :, pad:pad + H, pad:pad + W]", "dx_pad[:, :, pad:-pad, pad:-pad]"))
+         ("dx_pad[:, :, pad:pad + H, pad:pad + W]", "dx_pad[:, :, pad:-pad, pad:-pad]"),
+         visible=(("conv_backward_naive_example", ("dx: it has shape (1, 1, 0, 0)", "pad:pad + H")),))
 mutation(A, NAIVE, "stride-ignored", "stride",
          ("slice(i * s, i * s + HH), slice(j * s, j * s + WW)", "slice(i, i + HH), slice(j, j + WW)"),
          visible=(("conv_backward_flip_matches_naive", "fix conv_forward_naive and conv_backward_naive first"),))
@@ -71,7 +72,8 @@ mutation(A, FLIP, "dilation-by-stride", "dilate",
           "d_dil = np.zeros((N, F, (s + 1) * (dout.shape[2] - 1) + 1, (s + 1) * (dout.shape[3] - 1) + 1))"),
          ("d_dil[:, :, ::s, ::s] = dout", "d_dil[:, :, ::s + 1, ::s + 1] = dout"))
 mutation(A, FLIP, "pad-minus-pad", "pad:pad + H",
-         ("dx_pad[:, :, pad:pad + H, pad:pad + W]", "dx_pad[:, :, pad:-pad, pad:-pad]"))
+         ("dx_pad[:, :, pad:pad + H, pad:pad + W]", "dx_pad[:, :, pad:-pad, pad:-pad]"),
+         visible=("conv_backward_flip_matches_naive",))
 mutation(A, FLIP, "assign-not-add", "+=",
          ("dx_pad[:, :, :Hd + HH - 1, :Wd + WW - 1] += np.einsum(", "dx_pad[:, :, :Hd + HH - 1, :Wd + WW - 1] = np.einsum("))
 
@@ -99,6 +101,10 @@ def conv_backward_flip(dout, cache):
                 dx_pad[n, c, :part.shape[0], :part.shape[1]] += part
                 dw[f, c] += corr2d(x_pad[n, c], d_dil[n, f])[:HH, :WW]
     return dx_pad[:, :, pad:pad + H, pad:pad + W], dw, dout.sum(axis=(0, 2, 3))
+mutation(A, "conv_forward_naive", "no-plus-one", "but should have shape",  # told by the shape, not the bias hint
+         ("H_out, W_out = 1 + (H + 2 * pad - HH) // s, 1 + (W + 2 * pad - WW) // s",
+          "H_out, W_out = (H + 2 * pad - HH) // s, (W + 2 * pad - WW) // s"),
+         visible=(("conv_forward_naive_values", "out: it has shape (1, 1, 1, 1), but should have shape (1, 1, 2, 2)."),))
 mutation(A, "conv_forward_naive", "square-kernel", "shapes", ("j * s:j * s + WW]", "j * s:j * s + HH]"))
 mutation(A, FLIP, "dx-sized-from-dout", "dx for x",
          ("dx_pad = np.zeros((N, C, Hp, Wp))", "dx_pad = np.zeros((N, C, Hd + HH - 1, Wd + WW - 1))"),

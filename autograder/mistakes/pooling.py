@@ -59,6 +59,11 @@ mutation(A, MAX, "assign-not-add", "+=", (MAX_ADD, MAX_ADD.replace("+=", "=")))
 mutation(A, MAX, "stride-ignored", "stride", (MAX_ADD, "dx[n, c, i + r, j + q] += dout[:, :, i, j]"),
          ("x[:, :, i * s:i * s + ph, j * s:j * s + pw]", "x[:, :, i:i + ph, j:j + pw]"),
          visible=("max_pool_backward_numeric",))
+# loops over the input's window positions, not the output's: at stride 2 they run past dout (an IndexError)
+mutation(A, MAX, "loops-over-input-positions", "raised",
+         ("for i in range(dout.shape[2]):", "for i in range(x.shape[2] - ph + 1):"),
+         ("for j in range(dout.shape[3]):", "for j in range(x.shape[3] - pw + 1):"),
+         visible=(("max_pool_backward_numeric", ("max_pool_backward raised ", "; route dout to each window's maximum")),))
 mutation(A, MAX, "unravel-swapped", "maximum", ("(ph, pw))", "(pw, ph))"))
 mutation(A, MAX, "last-tie", "first maximum", ("window.argmax(axis=2)", "ph * pw - 1 - window[:, :, ::-1].argmax(axis=2)"))
 mutation(A, "kron_upsample", "kron-all-axes", "last two axes",

@@ -27,6 +27,13 @@ def sigmoid_backward(dout, cache):
     return dout * out * (1.0 - x)
 
 
+@mistake(A, "local-gradient-of-input", "not from the input x",  # zero at the example's x = 0 and 1
+         visible=(("sigmoid_backward_example", ("it is zero everywhere, though it should not be.", "not from the input x")),))
+def sigmoid_backward(dout, cache):
+    x, out = cache
+    return dout * x * (1.0 - x)
+
+
 @mistake(A, "forgot-upstream", "upstream gradient dout",
          visible=(("neuron_forward_backward_example", "fix sigmoid_forward and sigmoid_backward first"),))
 def sigmoid_backward(dout, cache):
@@ -97,6 +104,8 @@ mutation(A, STAGED, "sigma-prime-of-input", "sig * (1 - sig)",
 AFFINE, TRAIN = "affine_backward", "train_xor_mlp"
 mutation(A, AFFINE, "db-not-summed", "summed over the batch", ("db = dout.sum(axis=0)", "db = dout"),
          visible=(("train_xor_mlp_one_step", "fix affine_forward and affine_backward first"),))
+mutation(A, AFFINE, "dx-not-transposed", "raised ValueError", ("dx = dout @ w.T", "dx = dout @ w"),
+         visible=(("affine_backward_shapes", ("affine_backward raised ValueError", "dx = dout @ w.T (N, D)")),))
 mutation(A, AFFINE, "dw-transposed", "transpose", ("dw = x.T @ dout", "dw = dout.T @ x"))
 mutation(A, AFFINE, "db-mean", "factor", ("db = dout.sum(axis=0)", "db = dout.mean(axis=0)"))
 mutation(A, TRAIN, "gradient-without-1-over-n", "1/N", ("dscores = (p - t) / N", "dscores = p - t"))

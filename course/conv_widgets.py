@@ -4,13 +4,11 @@ They draw index geometry (which positions meet) and the numbers the student's ow
 return; the only gradient they compute is a numerical one, of the student's own forward, to check
 those numbers against.
 """
-import os
-
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from .explorer import Explorer
+from .explorer import Explorer, grading
 from .gradcheck import five_point_gradient
 from .glyphs import quick_text
 
@@ -203,7 +201,7 @@ class FlipExplorer(Explorer):
 
 def input_pixel_explorer(conv_forward, conv_backward, seed=0):
     """Show which outputs and weights one input pixel met, with the student's layer (nothing while grading)."""
-    return None if os.environ.get("NBGRADER_EXECUTION") else InputPixelExplorer(conv_forward, conv_backward, seed)
+    return None if grading() else InputPixelExplorer(conv_forward, conv_backward, seed)
 
 
 def flip_explorer(corr2d_backward, corr2d=None, seed=0):
@@ -211,4 +209,4 @@ def flip_explorer(corr2d_backward, corr2d=None, seed=0):
 
     With corr2d, each entry of dX is marked by whether it matches the numerical gradient of corr2d.
     """
-    return None if os.environ.get("NBGRADER_EXECUTION") else FlipExplorer(corr2d_backward, corr2d, seed)
+    return None if grading() else FlipExplorer(corr2d_backward, corr2d, seed)

@@ -1,16 +1,13 @@
 """Explorers and plots for 03_sigmoid_gates: the sigmoid neuron's graph, sigma and sigma', the XOR MLP.
 
 Everything here runs the student's own functions, passed in as arguments; it computes no graded
-answer itself. While nbgrader executes a notebook (NBGRADER_EXECUTION is set) the explorers only
-print a one-line note, so autograding stays fast.
+answer itself.
 """
-import os
-
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course.explorer import Explorer
+from course.explorer import Explorer, grading
 from course.graph import _fmt, draw_graph_numbers
 from course.plots import plot_decision_regions
 
@@ -24,10 +21,6 @@ NEURON_GRAPH = {
 }
 NEURON_START = {"w0": 2.0, "w1": -3.0, "w2": -3.0, "x0": -1.0, "x1": -2.0}  # the lesson's example
 VANISHING = 0.01  # below this local gradient we call sigma' vanished: 100 such gates shrink a gradient 1e200-fold
-
-
-def _grading():
-    return bool(os.environ.get("NBGRADER_EXECUTION"))
 
 
 def _callables(*functions):
@@ -124,10 +117,9 @@ def neuron_explorer(by_gates, neuron=None):
     neuron(w, x) -> (f, dw, dx), optional: its numbers are shown beside the graph's.
     Returns the explorer (nothing while nbgrader grades).
     """
-    _callables(by_gates, neuron)
-    if _grading():
-        print("(the neuron explorer is off while the notebook is graded)")
+    if grading():
         return None
+    _callables(by_gates, neuron)
     return NeuronExplorer(by_gates, neuron)
 
 
@@ -196,10 +188,9 @@ class SigmoidExplorer(Explorer):
 
 def sigmoid_explorer(sigmoid_forward, sigmoid_backward, span=10.0):
     """Show a slider over x with the student's σ(x) and σ'(x); returns the explorer (nothing while grading)."""
-    _callables(sigmoid_forward, sigmoid_backward)
-    if _grading():
-        print("(the sigmoid explorer is off while the notebook is graded)")
+    if grading():
         return None
+    _callables(sigmoid_forward, sigmoid_backward)
     return SigmoidExplorer(sigmoid_forward, sigmoid_backward, span)
 
 

@@ -21,10 +21,6 @@ def solutions(aid):
     return namespace
 
 
-def _controls(explorer):
-    return getattr(explorer, "controls", None) or {**explorer.sliders, "gate": explorer.gate}
-
-
 # explorer -> (assignment, call with its solutions, [(control, value)]): a walk over each control
 CASES = {
     "perceptron_explorer": ("01_perceptron_xor", lambda s: widgets.perceptron_explorer(s["perceptron_predict"]),
@@ -54,5 +50,4 @@ def build(name):
     """(explorer, its Picture, [(control widget, value)]) for one of CASES."""
     aid, make, moves = CASES[name]
     explorer = make(solutions(aid))
-    controls = _controls(explorer)
-    return explorer, explorer.picture, [(controls[key], value) for key, value in moves]
+    return explorer, explorer.picture, [(explorer.controls[key], value) for key, value in moves]

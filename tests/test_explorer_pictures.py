@@ -57,7 +57,7 @@ def test_every_move_shows_what_a_full_draw_shows(name):
         assert differ <= 10, f"{name} after {control.description} = {value}: {differ} pixels differ from a full draw"
 
 
-@pytest.mark.parametrize("name", [n for n in CASES if n != "perceptron_explorer"])
+@pytest.mark.parametrize("name", CASES)
 def test_an_ordinary_move_keeps_the_still_part(name):
     """Check that moving a control that leaves the still part alone does not draw it again."""
     explorer, _, moves = build(name)

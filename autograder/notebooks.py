@@ -5,13 +5,9 @@ from pathlib import Path
 
 import nbformat
 
-ASSIGNMENTS = [
-    "01_perceptron_xor",
-    "02_computational_graphs",
-    "03_sigmoid_gates",
-    "04_pooling_backprop",
-    "05_conv_backprop",
-]
+from .assignments import IDS
+
+ASSIGNMENTS = list(IDS)
 REPO = Path(__file__).resolve().parent.parent
 _SOLUTION = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.M)
 

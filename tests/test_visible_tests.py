@@ -6,19 +6,11 @@ import pytest
 
 from autograder.notebooks import REPO, function_of, nbgrader_cells, notebook_path, read_notebook, solution_code
 from conftest import ASSIGNMENTS
+from helpers import leaves
 
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\n?", re.S)
 LAYERS = re.compile(r"(avg|max)_pool_(forward|backward)|conv_(forward|backward)_\w+")
 FIXED_SHAPES = {"neuron_forward_backward"}  # the contract fixes w (3,) and x (2,)
-
-
-def leaves(value):
-    """The values inside value's tuples, lists and dicts; a layer's parameter dict stays whole."""
-    if isinstance(value, (tuple, list)):
-        return [leaf for v in value for leaf in leaves(v)]
-    if isinstance(value, dict) and not {"stride", "pool_height"} & set(value):
-        return [leaf for v in value.values() for leaf in leaves(v)]
-    return [value]
 
 
 def solved(aid):

@@ -8,69 +8,11 @@ wrong). A mistake with ``visible`` test cells must already fail those, with ``sa
 notebook as released. Mistakes use the source notebook's cache layout, since they run beside its
 other solutions.
 """
-import inspect
-import textwrap
-from dataclasses import dataclass
+from importlib import import_module
 
+from ..assignments import REGISTRY
+from .catalogue import CATALOGUE, Mistake, catalogue, mistake, mutation
 
-@dataclass(frozen=True)
-class Mistake:
-    assignment: str
-    function: str
-    name: str
-    says: str
-    source: str = None
-    edits: tuple = ()
-    visible: tuple = ()  # visible test cells that must reject it: grade_id (saying `says`), (grade_id, words)
-    # or (grade_id, (words, ...)), every one of them in the message
-
-    def rejections(self):
-        """(grade_id, (words, ...)) for each visible test cell that must reject this mistake."""
-        return [(v, (self.says,)) if isinstance(v, str) else (v[0], (v[1],) if isinstance(v[1], str) else tuple(v[1]))
-                for v in self.visible]
-
-    @property
-    def id(self):
-        return f"{self.function}-{self.name}"
-
-    def code(self, solutions):
-        """The wrong function's source, given the source notebook's solutions (grade_id -> source)."""
-        if self.source is not None:
-            return self.source
-        code = solutions[self.function]
-        for old, new in self.edits:
-            if code.count(old) != 1:
-                raise ValueError(f"mistake {self.id}: {old!r} is not exactly once in the solution any more")
-            code = code.replace(old, new)
-        return code
-
-
-CATALOGUE = []
-
-
-def mistake(assignment, name, says, visible=()):
-    """Register the decorated function as a typical mistake in the graded function of its name."""
-    def register(fn):
-        lines = textwrap.dedent(inspect.getsource(fn)).splitlines()
-        start = next(i for i, line in enumerate(lines) if line.startswith("def "))
-        CATALOGUE.append(Mistake(assignment, fn.__name__, name, says, "\n".join(lines[start:]) + "\n",
-                                 visible=visible))
-        return fn
-    return register
-
-
-def mutation(assignment, function, name, says, *edits, visible=()):
-    """Register a mistake made from the source solution of function by exact (old, new) edits."""
-    CATALOGUE.append(Mistake(assignment, function, name, says, edits=edits, visible=visible))
-
-
-def catalogue(assignment):
-    """The mistakes of one assignment."""
-    return [m for m in CATALOGUE if m.assignment == assignment]
-
-
-from . import graphs  # noqa: E402,F401  registers its mistakes
-from . import pooling  # noqa: E402,F401
-from . import conv  # noqa: E402,F401
-from . import perceptron  # noqa: E402,F401  registers its mistakes
-from . import sigmoid  # noqa: E402,F401  registers its mistakes
+__all__ = ["CATALOGUE", "Mistake", "catalogue", "mistake", "mutation"]
+for _assignment in REGISTRY:  # each topic's module registers its mistakes as it is imported
+    import_module(f"{__name__}.{_assignment.topic}")

@@ -2,7 +2,7 @@
 # ruff: noqa: F811  each mistake redefines the graded function it replaces
 import numpy as np
 
-from . import mistake, mutation
+from .catalogue import mistake, mutation
 
 A = "04_pooling_backprop"
 

@@ -1,20 +1,21 @@
-"""The reference NumPy solutions of every graded function, by assignment."""
-from . import graphs
-from . import perceptron
-from . import pooling
-from . import conv
-from . import sigmoid
+"""The reference NumPy solutions of every graded function: one module per topic, and one flat namespace.
 
-BY_ASSIGNMENT = {
-    "01_perceptron_xor": perceptron,
-    "02_computational_graphs": graphs,
-    "03_sigmoid_gates": sigmoid,
-    "04_pooling_backprop": pooling,
-    "05_conv_backprop": conv,
-}
+The flat namespace (reference.add_forward, ...) is what the notebooks have: every graded function
+by name. Each topic's module is found from autograder.assignments.
+"""
+from importlib import import_module
+from inspect import isfunction
 
-from .graphs import *  # noqa: E402,F401,F403  one flat namespace, as the notebooks have
-from .pooling import *  # noqa: E402,F401,F403
-from .conv import *  # noqa: E402,F401,F403
-from .perceptron import *  # noqa: E402,F401,F403
-from .sigmoid import *  # noqa: E402,F401,F403
+from ..assignments import REGISTRY
+
+BY_ASSIGNMENT = {a.id: import_module(f"{__name__}.{a.topic}") for a in REGISTRY}
+
+
+def graded(module):
+    """Map name -> function for the graded functions a reference module defines (its own public functions)."""
+    return {name: f for name, f in vars(module).items()
+            if isfunction(f) and not name.startswith("_") and f.__module__ == module.__name__}
+
+
+for _module in BY_ASSIGNMENT.values():
+    globals().update(graded(_module))

@@ -1,0 +1,55 @@
+"""Helpers the test modules share: the values inside results, comparing results, sample calls of graded functions."""
+import numpy as np
+
+from autograder import probes
+from autograder import reference as ref
+from autograder.plaindata import Named
+from autograder.sandbox_runner import PROBE_FUNCTIONS
+from course.gradcheck import rel_error
+
+
+def leaves(value):
+    """The values inside value's tuples, lists and dicts; a layer's parameter dict stays whole."""
+    if isinstance(value, (tuple, list)):
+        return [leaf for v in value for leaf in leaves(v)]
+    if isinstance(value, dict) and not {"stride", "pool_height"} & set(value):
+        return [leaf for v in value.values() for leaf in leaves(v)]
+    return [value]
+
+
+def difference(ours, theirs, tol=1e-12, where="the result", dtypes=True):
+    """How ours differs from theirs (structure, dict keys, shapes, integer or float if dtypes, values), or None."""
+    if isinstance(theirs, (tuple, list)):
+        if not isinstance(ours, (tuple, list)) or len(ours) != len(theirs):
+            return f"{where}: {type(ours).__name__} of {np.size(ours) if ours is not None else 0}, expected " \
+                   f"{type(theirs).__name__} of {len(theirs)}"
+        return next((d for i, (o, t) in enumerate(zip(ours, theirs))
+                     if (d := difference(o, t, tol, f"{where}[{i}]", dtypes))), None)
+    if isinstance(theirs, dict):
+        if not isinstance(ours, dict) or ours.keys() != theirs.keys():
+            return f"{where}: keys {sorted(ours) if isinstance(ours, dict) else ours!r}, expected {sorted(theirs)}"
+        return next((d for k in theirs if (d := difference(ours[k], theirs[k], tol, f"{where}[{k!r}]", dtypes))), None)
+    if theirs is None or ours is None:
+        return None if ours is theirs else f"{where}: {ours!r}, expected {theirs!r}"
+    if isinstance(ours, (tuple, list, dict)):
+        return f"{where}: a {type(ours).__name__}, expected an array or a number"
+    o, t = np.asarray(ours), np.asarray(theirs)
+    if o.dtype.kind not in "biuf" or t.dtype.kind not in "biuf":
+        return f"{where}: {o.dtype} values, expected {t.dtype}"
+    if o.shape != t.shape:
+        return f"{where}: shape {o.shape}, expected {t.shape}"
+    if dtypes and (o.dtype.kind in "biu") != (t.dtype.kind in "biu"):
+        return f"{where}: dtype {o.dtype}, expected {t.dtype}"
+    error = rel_error(o, t)
+    return None if error <= tol else f"{where}: relative error {error:.1e} > {tol:.0e}"
+
+
+def sample_calls(aid):
+    """(function name, args) of every probe of aid that is one plain call; a backward's cache from the reference."""
+    for p in probes.probes(aid):
+        if p.scaling:  # not a call: Python lines counted at several sizes
+            continue
+        args = tuple(PROBE_FUNCTIONS[a.name] if isinstance(a, Named) else a for a in p.args)
+        if p.forward:
+            args += (getattr(ref, p.forward[0])(*p.forward[1])[1],)
+        yield p.function, args

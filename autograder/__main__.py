@@ -14,7 +14,8 @@ from pathlib import Path
 
 from . import samples
 from .notebooks import REPO
-from .pipeline import Course, copy_course, summary
+from .pipeline import Course, copy_course
+from .results import summary
 
 
 def demo(root, assignments):

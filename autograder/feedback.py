@@ -2,22 +2,14 @@
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
-BEGIN, END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+from .notebooks import HIDDEN, outside
+
 NOTE = "# (hidden tests ran here)"
 
 
 def strip_hidden(source):
     """Replace every hidden-test region of a cell's source by one comment line."""
-    kept, hidden = [], False
-    for line in source.splitlines():
-        if BEGIN in line:
-            hidden = True
-            kept.append(NOTE)
-        elif END in line:
-            hidden = False
-        elif not hidden:
-            kept.append(line)
-    return "\n".join(kept)
+    return outside(source, HIDDEN, note=NOTE)
 
 
 class HideHiddenTests(Preprocessor):

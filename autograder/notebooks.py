@@ -1,6 +1,5 @@
 """Reading course notebooks and building submissions from code, for the pipeline and the tests."""
 import json
-import re
 from pathlib import Path
 
 import nbformat
@@ -9,7 +8,7 @@ from .assignments import IDS
 
 ASSIGNMENTS = list(IDS)
 REPO = Path(__file__).resolve().parent.parent
-_SOLUTION = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.M)
+SOLUTION, HIDDEN = "SOLUTION", "HIDDEN TESTS"  # nbgrader's markers: ### BEGIN SOLUTION ... ### END SOLUTION
 
 
 class NotebookError(Exception):
@@ -61,14 +60,51 @@ def nbgrader_cells(nb, kind):
     return cells
 
 
+def regions(source, marker):
+    """A cell's source as [(inside, text)]: the runs of lines outside and inside `### BEGIN marker` ... `### END marker`.
+
+    The marker lines themselves belong to no run; every other line keeps its line ending.
+    """
+    runs, inside = [[False, ""]], False
+    for line in source.splitlines(keepends=True):
+        word = line.strip()
+        if word == f"### {'END' if inside else 'BEGIN'} {marker}":
+            inside = not inside
+            runs.append([inside, ""])
+        else:
+            runs[-1][1] += line
+    return [(inside, text) for inside, text in runs if text or inside]
+
+
+def outside(source, marker, note=None):
+    """source without its marker regions: each one dropped, or replaced by the line note."""
+    return "".join(text if not inside else (note + "\n" if note is not None else "")
+                   for inside, text in regions(source, marker))
+
+
+def inside(source, marker):
+    """The text of source's marker regions, one after another."""
+    return "".join(text for inside, text in regions(source, marker) if inside)
+
+
+def unmarked(source, marker):
+    """source with the marker lines taken out and everything else kept."""
+    return "".join(text for _, text in regions(source, marker))
+
+
 def solution_code(nb):
     """Map graded function -> its complete solution source (markers removed) from a source notebook."""
-    return {gid: _SOLUTION.sub("", cell.source) for gid, cell in nbgrader_cells(nb, "solution").items()}
+    return {gid: unmarked(cell.source, SOLUTION) for gid, cell in nbgrader_cells(nb, "solution").items()}
+
+
+def copy_notebook(nb):
+    """A deep copy of a notebook (or one of its cells), as nbformat nodes."""
+    return nbformat.from_dict(json.loads(json.dumps(nb)))
 
 
 def fill(nb, code):
     """Return a copy of nb whose solution cells named in code (grade_id -> source) hold that code."""
-    nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+    nb = copy_notebook(nb)
     for gid, cell in nbgrader_cells(nb, "solution").items():
         if gid in code:
             cell.source = code[gid]

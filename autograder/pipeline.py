@@ -8,33 +8,17 @@ import csv
 import json
 import logging
 import shutil
-import warnings
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps.api import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.validator import Validator
-from sqlalchemy.exc import SAWarning
 from traitlets.config.loader import PyFileConfigLoader
 
-from .notebooks import NotebookError, existing_assignments, nbgrader_cells, notebook_path, read_notebook
-
-GRADED, NOT_GRADED = "graded", "not graded"
-
-
-@dataclass
-class Result:
-    """One student's outcome on one assignment, as the grade table and the export show it."""
-    student: str
-    assignment: str
-    status: str
-    score: float = 0.0
-    max_score: float = 0.0
-    notes: list = field(default_factory=list)
-    flags: list = field(default_factory=list)
+from . import grader, recording, sandbox
+from .notebooks import REPO, existing_assignments, notebook_path
+from .results import GRADED, NOT_GRADED, Progress, Result
 
 
 def _say(message):
@@ -43,7 +27,6 @@ def _say(message):
 
 def copy_course(root, repo=None):
     """Make a fresh course root at root from the repository's source notebooks and nbgrader config."""
-    from .notebooks import REPO
     repo, root = Path(repo or REPO), Path(root)
     shutil.copytree(repo / "source", root / "source")
     shutil.copy(repo / "nbgrader_config.py", root)
@@ -108,32 +91,6 @@ class Course:
             known |= {p.name for p in submitted.iterdir() if p.is_dir()}
         return sorted(known)
 
-    def _preflight(self, student, aid, release_nb):
-        """Return (gradable, notes) for a submission, in words an instructor can act on."""
-        folder = self.root / "submitted" / student / aid
-        if not folder.exists():
-            return False, ["no submission"]
-        expected = folder / f"{aid}.ipynb"
-        if not expected.exists():
-            others = sorted(p.name for p in folder.glob("*.ipynb"))
-            why = f"notebook {expected.name} is missing"
-            return False, [why + (f"; found {', '.join(others)} instead (renamed?)" if others else "")]
-        try:
-            nb = read_notebook(expected)
-        except NotebookError as err:
-            return False, [str(err)]
-        notes = []
-        tests = nbgrader_cells(nb, "grade")
-        for gid, cell in nbgrader_cells(release_nb, "grade").items():
-            if gid not in tests:
-                notes.append(f"test cell {gid} was deleted; graded with the original")
-            elif tests[gid].source != cell.source:
-                notes.append(f"test cell {gid} was edited; graded with the original")
-        missing = sorted(set(nbgrader_cells(release_nb, "solution")) - set(nbgrader_cells(nb, "solution")))
-        if missing:
-            notes.append(f"answer cell(s) deleted: {', '.join(missing)}")
-        return True, notes
-
     def _ensure_released(self, aid):
         with Gradebook(self.db_url) as gb:
             try:
@@ -145,66 +102,32 @@ class Course:
 
     def autograde(self, assignments=None, students=None, unsafe=False, workers=None, limits=None):
         """Grade every student's submission of each assignment in sandboxes, in parallel; return all Results."""
-        from . import grader, sandbox
         results = []
         for aid in self.assignments(assignments):
             self._ensure_released(aid)
             with Gradebook(self.db_url) as gb:
                 max_score = float(gb.find_assignment(aid).max_score)
             roster, rows = students or self.students(), []
-            progress = grader.Progress(len(roster), aid)
-            for student, gradable, notes, outcome, nb in grader.grade_class(
-                    self, aid, roster, limits or sandbox.Limits(), unsafe, workers):
-                result = Result(student, aid, NOT_GRADED, 0.0, max_score, notes)
-                if gradable:
-                    result.status, result.flags = GRADED, outcome.flags
-                    result.score = self._store(student, aid, outcome, nb)
+            progress = Progress(len(roster), aid)
+            for graded in grader.grade_class(self.root, aid, roster, limits or sandbox.Limits(), unsafe, workers):
+                result = Result(graded.student, aid, NOT_GRADED, 0.0, max_score, graded.notes)
+                if graded.gradable:
+                    result.status, result.flags = GRADED, graded.outcome.flags
+                    result.score = recording.store(self.root, self.db_url, graded.student, aid, graded.outcome,
+                                                   graded.notebook)
                 else:
-                    with Gradebook(self.db_url) as gb:
-                        gb.update_or_create_student(student)
-                    self._forget(student, aid)
+                    recording.forget(self.db_url, graded.student, aid)
                 rows.append(result)
                 progress.step(result)
             rows.sort(key=lambda r: roster.index(r.student))
-            self._save(aid, rows)
+            recording.save_report(self.reports, aid, rows)
             progress.close(rows)
             results += rows
         return results
 
-    def _store(self, student, aid, outcome, nb):
-        """Write the autograded notebook and the grades; return the total score from the gradebook."""
-        from .grader import record_grades
-        folder = self.root / "autograded" / student / aid
-        folder.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nb, folder / f"{aid}.ipynb")
-        stamp = self.root / "submitted" / student / aid / "timestamp.txt"
-        if stamp.exists():
-            shutil.copy(stamp, folder / "timestamp.txt")
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", category=SAWarning)
-            return record_grades(self.db_url, aid, student, outcome, aid)
-
-    def _forget(self, student, aid):
-        """Drop an earlier grade of a submission that can no longer be graded, so no stale score stays."""
-        with Gradebook(self.db_url) as gb:
-            try:
-                gb.remove_submission(aid, student)
-            except MissingEntry:
-                pass
-
-    def _save(self, aid, results):
-        self.reports.mkdir(exist_ok=True)
-        path = self.reports / f"{aid}.json"
-        path.write_text(json.dumps([asdict(r) for r in results], indent=1))
-        (self.reports / f"{aid}-integrity.txt").write_text("\n".join(integrity(results)) + "\n")
-
     def load_results(self, assignments=None):
-        results = []
-        for aid in self.assignments(assignments):
-            path = self.reports / f"{aid}.json"
-            if path.exists():
-                results += [Result(**r) for r in json.loads(path.read_text())]
-        return results
+        """The Results of the last grading of each assignment, from reports/."""
+        return [r for aid in self.assignments(assignments) for r in recording.load_report(self.reports, aid)]
 
     def feedback(self, assignments=None):
         """Write feedback HTML for every graded submission; return the paths written."""
@@ -235,39 +158,3 @@ class Course:
         _say(f"exported {len(results)} rows to {path}")
         return path
 
-
-def table(results):
-    """The grade table, one line per student and assignment."""
-    rows = [("assignment", "student", "score", "status", "notes")]
-    rows += [(r.assignment, r.student, f"{r.score:g}/{r.max_score:g}", r.status, "; ".join(r.notes))
-             for r in results]
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[4] for row in rows]
-    return "\n".join(line.rstrip() for line in lines)
-
-
-def histogram(results, bins=10, width=40):
-    """A text histogram of the graded scores, as percentages of the maximum."""
-    scores = [100 * r.score / r.max_score for r in results if r.status == GRADED and r.max_score]
-    if not scores:
-        return "no graded submissions"
-    counts = [0] * bins
-    for s in scores:
-        counts[min(int(s * bins / 100), bins - 1)] += 1
-    top = max(counts)
-    lines = [f"{100 * i // bins:3d}-{100 * (i + 1) // bins:3d}% | {'#' * round(width * c / top):<{width}} {c}"
-             for i, c in enumerate(counts)]
-    ungraded = sum(r.status != GRADED for r in results)
-    return "\n".join(lines + [f"not graded: {ungraded}"])
-
-
-def integrity(results):
-    """What looked like tampering, one line per finding."""
-    return [f"{r.assignment} {r.student}: {flag}" for r in results for flag in r.flags]
-
-
-def summary(results):
-    """The grade table, the histogram of scores and the integrity report, for the terminal."""
-    found = integrity(results)
-    return "\n\n".join([table(results), "scores\n" + histogram(results),
-                        "integrity report\n" + ("\n".join(found) if found else "nothing suspicious")])

@@ -59,6 +59,9 @@ class _Lines:
         return json.loads(line)
 
 
+# The grading channel's status words, for a cell and for a function's checks; the grader reads these names.
+OK, ERROR, NOT_RUN, TIMEOUT, CRASHED, RAN = "ok", "error", "not run", "timeout", "crashed", "ran"
+
 # ---------------------------------------------------------------- supervisor (no student code)
 
 def supervise(job_path, out):
@@ -73,7 +76,7 @@ def supervise(job_path, out):
             break
         run["skipped"].add(broke)
     for f in job["functions"]:
-        run["functions"].setdefault(f, {"status": "not run", "why": "the grading channel was closed first"})
+        run["functions"].setdefault(f, {"status": NOT_RUN, "why": "the grading channel was closed first"})
     records = run["records"]
     with open(os.path.join(out, "run.json"), "w") as fh:
         json.dump({"cells": [records.get(str(i)) for i in range(len(job["cells"]))], "functions": run["functions"],
@@ -82,7 +85,7 @@ def supervise(job_path, out):
 
 def _runs_late(cell, record):
     """Whether a cell still runs once the cells' time is up: definitions, and what ran before."""
-    return cell.get("kind") == "solution" or bool(record) and record.get("status") == "ok"
+    return cell.get("kind") == "solution" or bool(record) and record.get("status") == OK
 
 
 def _one_pass(job, run, cells_end):
@@ -100,7 +103,7 @@ def _one_pass(job, run, cells_end):
             if i in run["skipped"]:
                 continue
             if time.monotonic() > cells_end and not _runs_late(cell, records.get(str(i))):
-                records.setdefault(str(i), {"status": "not run", "why": f"not run: the notebook's cells had used up "
+                records.setdefault(str(i), {"status": NOT_RUN, "why": f"not run: the notebook's cells had used up "
                                                                        f"their {job['cells_timeout']:g} s"})
                 continue
             current = i
@@ -113,7 +116,7 @@ def _one_pass(job, run, cells_end):
                     records.setdefault(str(i), stuck)
                     continue
                 why = f"ran past the {job['cell_timeout']:g} s limit for a cell"
-                records[str(i)] = {"status": "timeout", "why": why + (f", inside {stuck}" if stuck else ""),
+                records[str(i)] = {"status": TIMEOUT, "why": why + (f", inside {stuck}" if stuck else ""),
                                    "stuck_in": stuck}
                 if stuck:
                     run["hung"].setdefault(stuck, i)
@@ -132,7 +135,7 @@ def _one_pass(job, run, cells_end):
             return None
         code = child.wait(timeout=5)
         why = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
-        records[str(current)] = {"status": "crashed", "why": f"the process running the notebook died here ({why})"}
+        records[str(current)] = {"status": CRASHED, "why": f"the process running the notebook died here ({why})"}
         return current
     except TimeoutError:
         return None
@@ -195,7 +198,7 @@ def run_cells(read_fd, write_fd, memory, probes_stem):
                 result = shell.run_cell(message["source"], store_history=True)
             _guard(shell.user_ns, message["guard"], hung)
             error = result.error_before_exec or result.error_in_exec
-            _send(write_fd, {"status": "error" if error else "ok", "stdout": captured.stdout[-TEXT_LIMIT:],
+            _send(write_fd, {"status": ERROR if error else OK, "stdout": captured.stdout[-TEXT_LIMIT:],
                              "stderr": captured.stderr[-TEXT_LIMIT:],
                              "error": f"{type(error).__name__}: {error}"[:TEXT_LIMIT] if error else None})
             continue
@@ -321,7 +324,7 @@ def _evaluate(namespace, function, probes, message, graded):
     try:
         pid = os.fork()
     except OSError as err:
-        return {"status": "crashed", "why": f"no process could be started to run it ({err.strerror})"}
+        return {"status": CRASHED, "why": f"no process could be started to run it ({err.strerror})"}
     if pid == 0:
         try:
             def where(signum, frame):
@@ -348,13 +351,13 @@ def _evaluate(namespace, function, probes, message, graded):
                 stuck = fh.read() or None
         except OSError:
             stuck = None
-        return {"status": "timeout", "why": f"ran past the {message['timeout']:g} s limit for a function",
+        return {"status": TIMEOUT, "why": f"ran past the {message['timeout']:g} s limit for a function",
                 "stuck_in": stuck}
     if os.WIFSIGNALED(status):
-        return {"status": "crashed", "why": f"the process running it was killed by signal {os.WTERMSIG(status)}"}
+        return {"status": CRASHED, "why": f"the process running it was killed by signal {os.WTERMSIG(status)}"}
     if not os.path.exists(out + ".json"):
-        return {"status": "crashed", "why": "it stopped the process running it before any output was written"}
-    return {"status": "ran"}
+        return {"status": CRASHED, "why": "it stopped the process running it before any output was written"}
+    return {"status": RAN}
 
 
 def call_probe(namespace, probe, graded=()):

@@ -3,6 +3,7 @@ import numpy as np
 
 from autograder import probes
 from autograder import reference as ref
+from autograder.notebooks import HIDDEN, REPO, SOLUTION, inside, notebook_path, outside, read_notebook
 from autograder.plaindata import Named
 from autograder.sandbox_runner import PROBE_FUNCTIONS
 from course.gradcheck import rel_error
@@ -53,3 +54,26 @@ def sample_calls(aid):
         if p.forward:
             args += (getattr(ref, p.forward[0])(*p.forward[1])[1],)
         yield p.function, args
+
+
+def marked_lines(aid, marker):
+    """The code lines inside aid's marker regions (SOLUTION or HIDDEN), stripped, without comments and short ones."""
+    nb = read_notebook(notebook_path(REPO, "source", aid))
+    return {line.strip() for c in nb.cells for line in inside(c.source, marker).splitlines()
+            if len(line.strip()) >= 12 and not line.strip().startswith("#")}
+
+
+def public_lines(aid):
+    """Lines of the source notebook outside every solution and hidden region: students see them anyway."""
+    return {line.strip() for cell in read_notebook(notebook_path(REPO, "source", aid)).cells
+            for line in outside(outside(cell.source, SOLUTION), HIDDEN).splitlines()}
+
+
+def hidden_lines(aid):
+    """The hidden test code of aid that appears nowhere in its visible part."""
+    return marked_lines(aid, HIDDEN) - public_lines(aid)
+
+
+def secret_lines(aid):
+    """Lines that must never reach a student: solution code and hidden test code of aid."""
+    return (marked_lines(aid, SOLUTION) - public_lines(aid)) | hidden_lines(aid)

@@ -1,5 +1,8 @@
 """Check that environment.yml and pyproject.toml pin the same packages to the same minor versions."""
+import ast
+import importlib.metadata
 import re
+import sys
 import tomllib
 
 import yaml
@@ -36,3 +39,33 @@ def test_every_environment_pin_says_who_uses_it():
     for i in pins:
         above = next(line.strip() for line in reversed(lines[:i]) if "==" not in line)
         assert re.match(r"# (students|instructors|developers)", above), f"no users named above {lines[i].strip()}"
+
+
+OPTIONAL = {"torch"}  # benchmarks/conv.py compares with PyTorch when it is installed, and says so when not
+
+
+def _imported_packages():
+    """Map top-level name -> a file importing it, for every import in the code, the tests and the benchmarks."""
+    local = {p.stem for folder in ("tests", "autograder", "benchmarks") for p in (REPO / folder).glob("*.py")}
+    local |= {"course", "autograder"}  # the sandbox runner imports plaindata beside it; benchmarks their common
+    found = {}
+    for folder in ("course", "autograder", "tests", "benchmarks"):
+        for path in sorted((REPO / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text())):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                    [node.module] if isinstance(node, ast.ImportFrom) and not node.level and node.module else []
+                for name in names:
+                    top = name.split(".")[0]
+                    if top not in sys.stdlib_module_names and top not in local:
+                        found.setdefault(top, path.relative_to(REPO))
+    return found
+
+
+def test_every_package_the_code_imports_is_a_pinned_dependency():
+    """Check that each third-party package imported directly is pinned in pyproject.toml, not only pulled in."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    pinned = {name.replace("_", "-") for name in _pins(project["dependencies"] + project["optional-dependencies"]["test"])}
+    providers = importlib.metadata.packages_distributions()
+    undeclared = {top: str(where) for top, where in _imported_packages().items() if top not in OPTIONAL
+                  and not {d.lower().replace("_", "-") for d in providers.get(top, [top])} & pinned}
+    assert not undeclared, f"imported but not pinned: {undeclared}"

@@ -10,10 +10,11 @@ from nbgrader.api import Gradebook
 
 from autograder import samples
 from autograder.mistakes import catalogue
-from autograder.notebooks import fill, function_of, nbgrader_cells, notebook_path, read_notebook, solution_code
-from autograder.pipeline import GRADED, NOT_GRADED, Course, copy_course
+from autograder.notebooks import SOLUTION, fill, function_of, nbgrader_cells, notebook_path, read_notebook, solution_code
+from autograder.pipeline import Course, copy_course
+from autograder.results import GRADED, NOT_GRADED
 from conftest import ASSIGNMENTS
-from test_release import _lines_of, hidden_lines
+from helpers import hidden_lines, marked_lines
 
 
 def by_student(results, aid):
@@ -82,7 +83,7 @@ def test_export_has_a_row_for_every_student_with_the_reason(demo_course):
 def test_feedback_shows_results_but_no_hidden_tests(demo_course, aid):
     """Check that every graded student's feedback exists and quotes no hidden test line or traceback."""
     root, results = demo_course
-    hidden = hidden_lines(aid) - _lines_of(aid, "SOLUTION")  # a student's own code may say the same
+    hidden = hidden_lines(aid) - marked_lines(aid, SOLUTION)  # a student's own code may say the same
     for student, row in by_student(results, aid).items():
         html = root / "feedback" / student / aid / f"{aid}.html"
         assert html.exists() == (row.status == GRADED), student

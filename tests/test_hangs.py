@@ -4,7 +4,8 @@ import pytest
 
 from autograder import sandbox
 from autograder.notebooks import fill, function_of, nbgrader_cells, notebook_path, read_notebook, solution_code
-from autograder.pipeline import GRADED, Course, copy_course
+from autograder.pipeline import Course, copy_course
+from autograder.results import GRADED
 from test_grading import function_scores
 
 LIMITS = sandbox.Limits(cells_seconds=40, cell_seconds=4, function_seconds=6)

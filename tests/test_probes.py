@@ -3,6 +3,9 @@ import numpy as np
 import pytest
 
 from autograder import plaindata, probes, reference
+from autograder.mistakes import catalogue
+from autograder.replay import replay
+from autograder.sandbox_runner import call_probe
 from autograder.notebooks import REPO, notebook_path, read_notebook, solution_code
 from conftest import ASSIGNMENTS
 from helpers import leaves
@@ -105,8 +108,6 @@ def _solutions(aid, **replaced):
 @pytest.mark.parametrize("name", [None, "calls-the-naive-loops", "corr2d-per-channel"])
 def test_the_flip_form_is_judged_by_counting_python_lines(name):
     """Check that the reference and the source's flip keep the structure probe, and loops over positions fail it."""
-    from autograder.mistakes import catalogue
-    from autograder.sandbox_runner import call_probe
     aid = "05_conv_backprop"
     (probe,) = [p for p in probes.probes(aid) if p.scaling]
     code = solution_code(read_notebook(notebook_path(REPO, "source", aid)))
@@ -125,7 +126,6 @@ def test_the_flip_form_is_judged_by_counting_python_lines(name):
 
 def test_a_probe_that_removes_the_line_counter_is_caught():
     """Check that a function which turns the trace function off while counted gets an error, not a low count."""
-    from autograder.sandbox_runner import call_probe
     aid = "05_conv_backprop"
     (probe,) = [p for p in probes.probes(aid) if p.scaling]
     cheat = ("def conv_backward_flip(dout, cache):\n    import sys\n    sys.settrace(None)\n"
@@ -136,7 +136,6 @@ def test_a_probe_that_removes_the_line_counter_is_caught():
 
 def test_a_composite_that_lets_its_gate_s_error_through_is_right_given_its_calls(tmp_path):
     """Check that replay answers a logged call that raised by raising alike, so a right caller is not blamed."""
-    from autograder.replay import replay
     solutions = ("def gate(x):\n    return x @ x\n\n\ndef composite(x):\n    return gate(x) + 1\n\n\n"
                  "def stub(x):\n    raise NotImplementedError\n")
     raised = [("gate", (np.ones((2, 3)),), {}, plaindata.Raised("ValueError: matmul: mismatch"))]

@@ -12,49 +12,10 @@ from autograder import reference as ref
 from autograder.notebooks import REPO, nbgrader_cells, notebook_path, read_notebook
 from autograder.pipeline import Course, copy_course
 from conftest import ASSIGNMENTS
-from helpers import difference, sample_calls
+from helpers import difference, sample_calls, secret_lines
 
 COURSE_FILES = sorted((REPO / "course").rglob("*.py"))
 GRADED = sorted(n for m in ref.BY_ASSIGNMENT.values() for n in ref.graded(m))
-
-
-def _region_lines(source, begin, end):
-    """Code lines strictly between begin and end markers, stripped, without comments and short ones."""
-    lines, inside = [], False
-    for line in source.splitlines():
-        if begin in line:
-            inside = True
-        elif end in line:
-            inside = False
-        elif inside and len(line.strip()) >= 12 and not line.strip().startswith("#"):
-            lines.append(line.strip())
-    return lines
-
-
-def _lines_of(aid, marker):
-    nb = read_notebook(notebook_path(REPO, "source", aid))
-    return set().union(*(_region_lines(c.source, f"### BEGIN {marker}", f"### END {marker}") for c in nb.cells))
-
-
-def public_lines(aid):
-    """Lines of the source notebook outside every solution and hidden region: students see them anyway."""
-    public = set()
-    for cell in read_notebook(notebook_path(REPO, "source", aid)).cells:
-        inside = False
-        for line in cell.source.splitlines():
-            inside = (inside or "### BEGIN " in line) and "### END " not in line
-            public |= set() if inside or "### END " in line else {line.strip()}
-    return public
-
-
-def hidden_lines(aid):
-    """The hidden test code of aid that appears nowhere in its visible part."""
-    return _lines_of(aid, "HIDDEN TESTS") - public_lines(aid)
-
-
-def secret_lines(aid):
-    """Lines that must never reach a student: solution code and hidden test code of aid."""
-    return (_lines_of(aid, "SOLUTION") - public_lines(aid)) | hidden_lines(aid)
 
 
 def reference_lines():

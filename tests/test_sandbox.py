@@ -17,8 +17,9 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder import samples, sandbox
-from autograder.notebooks import nbgrader_cells, notebook_path, points, read_notebook
-from autograder.pipeline import GRADED, NOT_GRADED, Course, copy_course
+from autograder.notebooks import HIDDEN, inside, nbgrader_cells, notebook_path, points, read_notebook
+from autograder.pipeline import Course, copy_course
+from autograder.results import GRADED, NOT_GRADED
 
 AID = "02_computational_graphs"
 TARGET = "numerical_gradient"  # nothing else calls it, so an attack on it costs only its points
@@ -140,8 +141,7 @@ def test_feedback_agrees_with_the_gradebook_and_shows_no_expected_values(attacke
     course.feedback([AID])
     source = read_notebook(notebook_path(root, "source", AID))
     hidden = {line.strip() for c in nbgrader_cells(source, "grade").values()
-              for line in re.findall(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", c.source, re.S)
-              for line in line.splitlines() if len(line.strip()) > 12}
+              for line in inside(c.source, HIDDEN).splitlines() if len(line.strip()) > 12}
     for student in ("ada", "brook", "ivy", "quinn"):
         html = (root / "feedback" / student / AID / f"{AID}.html").read_text()
         assert f"{rows[student].score:g}" in re.sub(r"<[^>]+>", " ", html), student

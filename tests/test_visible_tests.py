@@ -4,11 +4,10 @@ import re
 import numpy as np
 import pytest
 
-from autograder.notebooks import REPO, function_of, nbgrader_cells, notebook_path, read_notebook, solution_code
+from autograder.notebooks import HIDDEN, REPO, function_of, nbgrader_cells, notebook_path, outside, read_notebook, solution_code
 from conftest import ASSIGNMENTS
 from helpers import leaves
 
-HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\n?", re.S)
 LAYERS = re.compile(r"(avg|max)_pool_(forward|backward)|conv_(forward|backward)_\w+")
 FIXED_SHAPES = {"neuron_forward_backward"}  # the contract fixes w (3,) and x (2,)
 
@@ -38,7 +37,7 @@ def visible_arguments(aid):
             return recorded
         namespace.update({f: spy(f) for f in code})
         try:
-            exec(compile(HIDDEN.sub("", cell.source), gid, "exec"), namespace)
+            exec(compile(outside(cell.source, HIDDEN), gid, "exec"), namespace)
         finally:
             namespace.update(real)
     return seen
@@ -99,7 +98,7 @@ def planted_errors(aid):
             before = dict(namespace)
             namespace[function] = planted(function)  # in the one namespace, as in the notebook: its callers get it too
             try:
-                exec(compile(HIDDEN.sub("", cell.source), gid, "exec"), namespace)
+                exec(compile(outside(cell.source, HIDDEN), gid, "exec"), namespace)
             except Exception as err:  # noqa: BLE001  what the student would see
                 yield gid, function, err
             finally:  # a cell that never calls function raises nothing

@@ -1,0 +1,93 @@
+"""Recording grades: the gradebook, the autograded notebook with the grader's findings, and the reports of a run."""
+import json
+import shutil
+import warnings
+from dataclasses import asdict
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook, MissingEntry
+from sqlalchemy.exc import SAWarning
+
+from .notebooks import copy_notebook, function_of, grade_id
+from .results import Result, integrity
+from .sandbox_runner import NOT_RUN
+
+
+def autograded_notebook(nb, record, outcome, kit):
+    """The run notebook with its text outputs, and under each test cell the grader's findings."""
+    nb = copy_notebook(nb)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    for n, (cell, rec) in enumerate(zip(code, (record or {}).get("cells") or [None] * len(code)), 1):
+        cell.execution_count = n
+        rec = rec or {"status": NOT_RUN, "why": "it did not run"}
+        for stream in ("stdout", "stderr"):
+            if rec.get(stream):
+                cell.outputs.append(nbformat.v4.new_output("stream", name=stream, text=rec[stream]))
+        if rec.get("error"):
+            ename, _, evalue = rec["error"].partition(": ")
+            cell.outputs.append(nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[rec["error"]]))
+        elif rec.get("why"):
+            cell.outputs.append(nbformat.v4.new_output("error", ename=rec["status"], evalue=rec["why"],
+                                                       traceback=[rec["why"]]))
+        gid = grade_id(cell)
+        owner = function_of(gid, kit.functions) if gid in kit.points else None
+        if owner:
+            found = outcome.checks[owner]
+            text = f"Grader's checks of {owner}: " + ("all passed.\n" if not found else
+                                                       "\n".join(f"- {m}" for m in found) + "\n")
+            cell.outputs.append(nbformat.v4.new_output("stream", name="stdout", text=text))
+    return nb
+
+
+def record_grades(db_url, aid, student, outcome, notebook_name):
+    """Put the scores into nbgrader's gradebook, creating the submission if needed; return the total."""
+    with Gradebook(db_url) as gb:
+        gb.update_or_create_student(student)
+        try:
+            gb.find_submission(aid, student)
+        except MissingEntry:
+            gb.add_submission(aid, student)
+        for gid, score in outcome.scores.items():
+            grade = gb.find_grade(gid, notebook_name, aid, student)
+            grade.auto_score = score
+            grade.needs_manual_grade = False
+        gb.db.commit()
+        return float(gb.find_submission(aid, student).score)
+
+
+def store(root, db_url, student, aid, outcome, nb):
+    """Write the autograded notebook (and the submission's timestamp) and the grades; return the total score."""
+    folder = Path(root) / "autograded" / student / aid
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, folder / f"{aid}.ipynb")
+    stamp = Path(root) / "submitted" / student / aid / "timestamp.txt"
+    if stamp.exists():
+        shutil.copy(stamp, folder / "timestamp.txt")
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=SAWarning)
+        return record_grades(db_url, aid, student, outcome, aid)
+
+
+def forget(db_url, student, aid):
+    """Drop an earlier grade of a submission that can no longer be graded, so no stale score stays."""
+    with Gradebook(db_url) as gb:
+        gb.update_or_create_student(student)
+        try:
+            gb.remove_submission(aid, student)
+        except MissingEntry:
+            pass
+
+
+def save_report(reports, aid, results):
+    """Write one assignment's Results (reports/<aid>.json) and its integrity findings."""
+    reports = Path(reports)
+    reports.mkdir(exist_ok=True)
+    (reports / f"{aid}.json").write_text(json.dumps([asdict(r) for r in results], indent=1))
+    (reports / f"{aid}-integrity.txt").write_text("\n".join(integrity(results)) + "\n")
+
+
+def load_report(reports, aid):
+    """The Results save_report wrote for aid, or [] if it has not been graded."""
+    path = Path(reports) / f"{aid}.json"
+    return [Result(**r) for r in json.loads(path.read_text())] if path.exists() else []

@@ -1,0 +1,87 @@
+"""Running a submission: its notebook and the grader's probes in a sandbox, and what comes back as plain data."""
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import plaindata, sandbox
+from .notebooks import grade_id
+
+
+@dataclass
+class Run:
+    """What one sandboxed run gave back."""
+    record: dict = None  # the cells' outcomes, the functions' statuses, integrity findings (None: nothing came back)
+    values: dict = field(default_factory=dict)  # function -> its outputs on its probes
+    problems: list = field(default_factory=list)  # what went wrong with the run as a whole
+    strays: list = field(default_factory=list)  # files written outside the working folder
+    seconds: float = 0.0
+
+
+def run_submission(kit, nb, submission_dir, limits, bwrap, scratch, mpl_cache):
+    """Run nb in a sandbox, its submission's other files beside it; return what came back as a Run."""
+    box = Path(tempfile.mkdtemp(dir=scratch))
+    dirs = {name: box / name for name in ("job", "out", "work", "home", "tmp", "state")}
+    shutil.copytree(submission_dir, dirs["work"], ignore=shutil.ignore_patterns("*.ipynb"))
+    for name in ("job", "out", "home", "tmp", "state"):
+        dirs[name].mkdir(exist_ok=True)
+    shutil.copytree(mpl_cache, dirs["state"] / "mpl")
+    for ext in ("json", "npz"):
+        shutil.copy(kit.folder / f"probes.{ext}", dirs["job"] / f"probes.{ext}")
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    inside = lambda d: f"{sandbox.INSIDE_GRADER}/{d}" if bwrap else str(dirs[d])  # noqa: E731
+    job = {"cells": [{"source": c.source, "kind": _kind(c, kit)} for c in code],
+           "functions": kit.functions, "probes": f"{inside('job')}/probes", "out": inside("out"),
+           "cell_timeout": limits.cell_seconds, "cells_timeout": limits.cells_seconds,
+           "function_timeout": limits.function_seconds, "memory_bytes": limits.memory_bytes,
+           "function_memory_bytes": limits.function_memory_bytes}
+    (dirs["job"] / "job.json").write_text(json.dumps(job))
+    names = dict(job_dir=dirs["job"], out_dir=dirs["out"], work_dir=dirs["work"], home_dir=dirs["home"],
+                 tmp_dir=dirs["tmp"], state_dir=dirs["state"], workdir_name=kit.aid)
+    argv, env = (sandbox.command(bwrap, **names), {}) if bwrap else sandbox.plain_command(**names)
+    wall = limits.wall(len(kit.functions))
+    code_, seconds = sandbox.run(argv, env, limits, wall, box / "sandbox.log", cwd=None if bwrap else dirs["work"])
+    problems = [] if code_ is not None else [f"the whole run stopped at the {wall:g} s limit"]
+    record = None
+    try:
+        record = json.loads((dirs["out"] / "run.json").read_text())
+    except (OSError, ValueError):
+        log = (box / "sandbox.log").read_text(errors="replace")[-600:]
+        problems.append("the sandbox wrote no results" + (f": {log.strip()}" if log.strip() else ""))
+    values = {}
+    for f in kit.functions:
+        try:
+            values[f] = plaindata.load(dirs["out"] / f"values-{f}")
+        except (OSError, ValueError, KeyError):
+            pass
+    strays = _strays(dirs)
+    shutil.rmtree(box, ignore_errors=True)
+    return Run(record, values, problems, strays, seconds)
+
+
+def _kind(cell, kit):
+    """solution, test or other: what the sandbox may skip once the cells' time is up."""
+    gid = grade_id(cell)
+    return "solution" if gid in kit.functions else "test" if gid in kit.points else "other"
+
+
+def _strays(dirs):
+    """Files the run left outside its working folder (its HOME and /tmp), for the integrity report."""
+    found = []
+    for name, shown in (("home", "~"), ("tmp", "/tmp")):
+        for p in sorted(dirs[name].rglob("*")):
+            if p.is_file():
+                found.append(f"wrote outside the working folder: {shown}/{p.relative_to(dirs[name])}")
+    return found[:20]
+
+
+def matplotlib_cache(scratch):
+    """A font cache built once, copied into every sandbox so matplotlib does not rebuild it each time."""
+    path = Path(scratch) / "mpl"
+    path.mkdir()
+    subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], check=True,
+                   env={"MPLCONFIGDIR": str(path), "PATH": "/usr/bin:/bin", "HOME": str(scratch)})
+    return path

@@ -61,9 +61,10 @@ def nbgrader_cells(nb, kind):
 
 
 def regions(source, marker):
-    """A cell's source as [(inside, text)]: the runs of lines outside and inside `### BEGIN marker` ... `### END marker`.
+    """A cell's source as [(inside, text)]: the runs of lines outside and inside the marker regions.
 
-    The marker lines themselves belong to no run; every other line keeps its line ending.
+    A region runs from `### BEGIN marker` to `### END marker`. The marker lines themselves belong
+    to no run; every other line keeps its line ending.
     """
     runs, inside = [[False, ""]], False
     for line in source.splitlines(keepends=True):

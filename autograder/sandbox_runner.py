@@ -20,6 +20,7 @@ import time
 import warnings
 
 import numpy as np
+
 from course.gradcheck import strict_floats  # imported before any student code can replace np.errstate
 
 try:
@@ -160,7 +161,8 @@ def _ask_where(pid, replies):
 
 def _stop_strays(keep):
     """Kill what the notebook left running (inside the sandbox's own PID namespace) before its functions are called."""
-    if os.getpid() == 1 or not os.path.exists("/proc/1/cmdline") or b"bwrap" not in open("/proc/1/cmdline", "rb").read():
+    if (os.getpid() == 1 or not os.path.exists("/proc/1/cmdline")
+            or b"bwrap" not in open("/proc/1/cmdline", "rb").read()):
         return  # not in a sandbox: other processes here are not the notebook's
     for entry in os.listdir("/proc"):
         if entry.isdigit() and int(entry) not in (1, os.getpid(), keep):

@@ -1,12 +1,9 @@
 """What the benchmarks share: the notebook's own solutions, optional PyTorch, and a best-of timer."""
-import sys
 import timeit
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from autograder.notebooks import REPO, notebook_path, read_notebook, solution_code  # noqa: E402
+from autograder.notebooks import REPO, notebook_path, read_notebook, solution_code
 
 try:
     import torch

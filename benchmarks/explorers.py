@@ -4,23 +4,18 @@ Every explorer of course.widgets, on the source notebooks' solutions, walks thro
 tests/explorer_cases.py ROUNDS times; a move's time is the whole update (the student's functions,
 drawing, PNG encoding), as the kernel spends it when a slider moves. The full draw is what each
 update cost before: the still part drawn again every time. Last, one picture's PNG encoding
-against PIL's. Run: .venv/bin/python benchmarks/explorers.py
+against PIL's. Run: .venv/bin/python -m benchmarks.explorers
 """
 import io
 import statistics
-import sys
 import time
-from pathlib import Path
 
 import matplotlib
+import numpy as np
+import PIL.Image
 
-matplotlib.use("Agg")
-sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent.parent / "tests")]
-import numpy as np  # noqa: E402
-import PIL.Image  # noqa: E402
-
-from course.explorer import png  # noqa: E402
-from explorer_cases import CASES, build  # noqa: E402
+from course.explorer import png
+from tests.explorer_cases import CASES, build
 
 ROUNDS = 5
 
@@ -61,7 +56,9 @@ def png_times(name="neuron_explorer", rounds=30):
 
 
 def main():
-    print(f"{'explorer':<24} {'quick update':>14} {'full draw':>11} {'ratio':>6}   (median ms per move, max in brackets)")
+    matplotlib.use("Agg")  # before the first figure: the kernel's backend draws to pixels too
+    print(f"{'explorer':<24} {'quick update':>14} {'full draw':>11} {'ratio':>6}   "
+          "(median ms per move, max in brackets)")
     for name in CASES:
         quick, full = update_times(name, False), update_times(name, True)
         print(f"{name:<24} {statistics.median(quick):7.1f} ({max(quick):5.1f}) {statistics.median(full):6.1f} "

@@ -2,7 +2,7 @@
 
 The same 40 submissions (8 per assignment, correct and typical-mistake ones alternating) are
 graded three ways in fresh copies of the course; the figures are wall times of one run each and
-their ratios. Run: .venv/bin/python benchmarks/grading.py
+their ratios. Run: .venv/bin/python -m benchmarks.grading
 """
 import os
 import shutil
@@ -14,10 +14,9 @@ from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from autograder.mistakes import catalogue  # noqa: E402
-from autograder.notebooks import ASSIGNMENTS, fill, notebook_path, read_notebook, solution_code  # noqa: E402
-from autograder.pipeline import Course, copy_course  # noqa: E402
+from autograder.mistakes import catalogue
+from autograder.notebooks import ASSIGNMENTS, fill, notebook_path, read_notebook, solution_code
+from autograder.pipeline import Course, copy_course
 
 PER_ASSIGNMENT = 8
 

@@ -1,13 +1,12 @@
 """Time what students and instructors wait for: the visible tests, and autograding per notebook.
 
-    .venv/bin/python benchmarks/notebook_times.py [--students 5]
+    .venv/bin/python -m benchmarks.notebook_times [--students 5]
 
 Prints, for each assignment, the wall time of all visible test cells in a student notebook
 filled with the reference solutions, and the autograde time per submission through the real
 nbgrader (process start included once, as an instructor meets it).
 """
 import argparse
-import sys
 import tempfile
 import time
 from datetime import datetime
@@ -16,9 +15,16 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from autograder.notebooks import REPO, existing_assignments, fill, nbgrader_cells, notebook_path, read_notebook, solution_code  # noqa: E402
-from autograder.pipeline import Course, copy_course  # noqa: E402
+from autograder.notebooks import (
+    REPO,
+    existing_assignments,
+    fill,
+    nbgrader_cells,
+    notebook_path,
+    read_notebook,
+    solution_code,
+)
+from autograder.pipeline import Course, copy_course
 
 
 def _seconds(cell):

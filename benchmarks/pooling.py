@@ -1,14 +1,16 @@
 """Benchmark pooling forward + backward: the vectorised reference, the notebook's loops, PyTorch.
 
-    .venv/bin/python benchmarks/pooling.py
+    .venv/bin/python -m benchmarks.pooling
 
 Ratios are times over the reference's, from one run on this machine. PyTorch (CPU, float64) is
 included when installed (`pip install torch==2.13.0`); students never need it.
 """
+from functools import partial
+
 import numpy as np
 
-from common import F, best, notebook_functions, torch
 from autograder.reference import pooling as ref
+from benchmarks.common import F, best, notebook_functions, torch
 
 
 def numpy_pass(fns, kind, x, dout, param):
@@ -37,13 +39,14 @@ def main():
         for kind in ("avg", "max"):
             base = numpy_pass(vars(ref), kind, x, dout, param)
             assert np.allclose(numpy_pass(loops, kind, x, dout, param), base)
-            t_ref = best(lambda: numpy_pass(vars(ref), kind, x, dout, param))
-            t_loop = best(lambda: numpy_pass(loops, kind, x, dout, param))
+            t_ref = best(partial(numpy_pass, vars(ref), kind, x, dout, param))
+            t_loop = best(partial(numpy_pass, loops, kind, x, dout, param))
             ratio_torch = "-"
             if torch is not None:
                 assert np.allclose(torch_pass(kind, x, dout, param), base)
-                ratio_torch = f"{best(lambda: torch_pass(kind, x, dout, param)) / t_ref:.2f}"
-            print(f"{str(shape):18} {f'{ph}x{pw}/{s}':14} {kind:5} {t_ref * 1e3:9.2f}ms {t_loop / t_ref:10.2f} {ratio_torch:>10}")
+                ratio_torch = f"{best(partial(torch_pass, kind, x, dout, param)) / t_ref:.2f}"
+            print(f"{str(shape):18} {f'{ph}x{pw}/{s}':14} {kind:5} {t_ref * 1e3:9.2f}ms {t_loop / t_ref:10.2f} "
+                  f"{ratio_torch:>10}")
 
 
 if __name__ == "__main__":

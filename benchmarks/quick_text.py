@@ -1,23 +1,18 @@
 """QuickText against matplotlib's Text: drawing the neuron graph's numbers with new values, as on a slider move.
 
 Both draw the same 26 numbers (rotated along the wires, boxed) over the graph; the time is the
-numbers only, new text each round. Run: .venv/bin/python benchmarks/quick_text.py
+numbers only, new text each round. Run: .venv/bin/python -m benchmarks.quick_text
 """
 import statistics
-import sys
 import time
-from pathlib import Path
 
 import matplotlib
+import numpy as np
+from matplotlib.text import Text
 
-matplotlib.use("Agg")
-import numpy as np  # noqa: E402
-from matplotlib.text import Text  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from course import glyphs  # noqa: E402
-from course.graph import _fmt, draw_graph_numbers  # noqa: E402
-from course.sigmoid_widgets import NEURON_GRAPH  # noqa: E402
+from course import glyphs
+from course.graph import _fmt, draw_graph_numbers
+from course.sigmoid_widgets import NEURON_GRAPH
 
 ROUNDS = 50
 
@@ -46,6 +41,7 @@ def draw_times(kind):
 
 
 def main():
+    matplotlib.use("Agg")  # before the first figure: the kernel's backend draws to pixels too
     quick, text = draw_times(glyphs.QuickText), draw_times(Text)
     print(f"26 numbers: QuickText {statistics.median(quick):.1f} ms, Text {statistics.median(text):.1f} ms "
           f"(medians of {ROUNDS}), Text takes {statistics.median(text) / statistics.median(quick):.1f}× as long")

@@ -4,17 +4,23 @@ One notebook holds a slider whose observer writes its value into an HTML widget 
 into an Image widget: the least an explorer does. Its update time in headless Chromium is the
 round trip every explorer pays on top of its own work. It is measured on JupyterLab as
 `make lab` starts it (course.lab's kernel websocket, TCP_NODELAY) and on JupyterLab's own
-websocket, in the same run. Run: .venv/bin/python benchmarks/widget_round_trip.py
+websocket, in the same run. Run: .venv/bin/python -m benchmarks.widget_round_trip
 """
 import statistics
-import sys
 import tempfile
 from pathlib import Path
 
 import nbformat
 
-sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent.parent / "tests")]
-from lab_browser import VIEWPORT, cell_output, chromium, lab_server, open_notebook, press_and_time, run_all_cells  # noqa: E402
+from tests.lab_browser import (
+    VIEWPORT,
+    cell_output,
+    chromium,
+    lab_server,
+    open_notebook,
+    press_and_time,
+    run_all_cells,
+)
 
 JUPYTER_DEFAULT = "--ServerApp.kernel_websocket_connection_class=" \
                   "jupyter_server.services.kernels.connection.channels.ZMQChannelsWebsocketConnection"

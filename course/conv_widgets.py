@@ -9,8 +9,8 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from .explorer import Explorer, grading
-from .gradcheck import five_point_gradient
 from .glyphs import quick_text
+from .gradcheck import five_point_gradient
 
 
 def _labels(values):
@@ -73,7 +73,8 @@ class InputPixelExplorer(Explorer):
     def __init__(self, forward, backward, seed=0):
         rng = np.random.default_rng(seed)
         self.forward, self.backward = forward, backward
-        self.x, self.w = rng.integers(-3, 4, (1, 1, 5, 5)).astype(float), rng.integers(-2, 3, (1, 1, 2, 2)).astype(float)
+        self.x = rng.integers(-3, 4, (1, 1, 5, 5)).astype(float)
+        self.w = rng.integers(-2, 3, (1, 1, 2, 2)).astype(float)
         self.dout_seed = seed
         super().__init__({"row": _slider("pixel row", 2, 0, 4), "col": _slider("pixel col", 2, 0, 4),
                           "stride": _slider("stride", 1, 1, 2), "pad": _slider("pad", 0, 0, 1)}, (9, 3.2), 3)
@@ -164,7 +165,8 @@ class FlipExplorer(Explorer):
         if self.forward is not None:
             try:
                 numerical = self.numerical()
-                shown["agrees"] = [bool(abs(shown["dx"][cell] - numerical[cell]) <= 1e-6 * max(1.0, abs(numerical[cell])))
+                shown["agrees"] = [bool(abs(shown["dx"][cell] - numerical[cell])
+                                        <= 1e-6 * max(1.0, abs(numerical[cell])))
                                    for cell in shown["filled"]]
             except NotImplementedError:
                 shown["message"] = f"write {self.forward.__name__} to have dX checked"

@@ -51,7 +51,8 @@ _LIBRARIES = tuple({str(Path(p).resolve()) for p in (sysconfig.get_paths()["stdl
 
 
 def _raised(err):
-    """'f raised IndexError: ... (at `line`)', naming the first function of the notebook's own code the error came through."""
+    """'f raised IndexError: ... (at `line`)', naming the first function of the notebook's own code the error
+    came through."""
     frames = [(tb.tb_frame.f_code, tb.tb_lineno) for tb in _tracebacks(err.__traceback__)][1:]  # past the context
     own = [(code, line) for code, line in frames if not str(Path(code.co_filename).resolve()).startswith(_LIBRARIES)]
     own = [(code, line) for code, line in own if code.co_filename != frames[0][0].co_filename]  # not the test's code
@@ -84,8 +85,9 @@ def uses(names):
         raise GradientError(f"this test relies on your {names}, which {'are' if ' and ' in names else 'is'} not "
                             f"written yet: write {names} first.") from None
     except Exception as err:
+        why = err if isinstance(err, AssertionError) else _raised(err)
         raise GradientError(f"this test relies on your {names}, and a check of {names} fails "
-                            f"({err if isinstance(err, AssertionError) else _raised(err)}); fix {names} first.") from None
+                            f"({why}); fix {names} first.") from None
 
 
 @contextmanager
@@ -158,7 +160,9 @@ def diagnose(actual, expected, tol=1e-6):
         return "it contains NaN or inf: look for an overflow or a division by zero."
     if labels and _zeros_and_ones(e) and _zeros_and_ones(a) and np.any(a != e):  # no gradient words for labels
         wrong = a != e
-        return f"{int(wrong.sum())} of {a.size} labels are wrong: {_entries(wrong)}." if a.ndim else "the label is wrong."
+        if not a.ndim:
+            return "the label is wrong."
+        return f"{int(wrong.sum())} of {a.size} labels are wrong: {_entries(wrong)}."
     if not np.any(a) and np.any(e):
         return "it is zero everywhere, though it should not be."  # the cause is the hint's to say: 0/1 inputs, say
     if _close(a, -e, tol):
@@ -174,7 +178,8 @@ def diagnose(actual, expected, tol=1e-6):
         if _close(a, np.swapaxes(e, -1, -2), tol):
             return "it is transposed."
         if _close(a, e[..., ::-1, ::-1], tol):
-            return "it is rotated by 180 degrees: is a kernel flipped where it should not be, or not flipped where it should?"
+            return ("it is rotated by 180 degrees: is a kernel flipped where it should not be, "
+                    "or not flipped where it should?")
     if e.ndim >= 1 and e.shape[-1] > 1 and _close(a, e[..., ::-1], tol):
         return "it is reversed along its last axis."
     scale = max(np.max(np.abs(e)), TINY)
@@ -275,8 +280,8 @@ def check_backward(forward, backward, inputs, names, params=(), tol=1e-7, direct
     """Check backward against numerical gradients of L = sum(dout * forward(*inputs, *params)).
 
     inputs: the arrays to differentiate, in forward's argument order; names: their gradients'
-    names ("dx", "dw", ...) in backward's return order; hint ends every failure message. A forward returning several outputs
-    (a tuple) gets one upstream gradient each, passed to backward before the cache.
+    names ("dx", "dw", ...) in backward's return order; hint ends every failure message. A forward
+    returning several outputs (a tuple) gets one upstream gradient each, passed to backward before the cache.
     Also asserts that neither forward nor backward changes its arguments.
     """
     __tracebackhide__ = True  # IPython's traceback skips this frame (but still shows the line that raises)

@@ -71,7 +71,8 @@ class PoolingExplorer(Explorer):
         left.imshow(self.x[0, 0], cmap="Greys", alpha=0.25)
         for (r, c), v in np.ndenumerate(self.x[0, 0]):
             left.text(c, r, f"{v:g}", ha="center", va="center", fontsize=9)
-        self._window = self.move(left.add_patch(plt.Rectangle((0, 0), 1, 1, fill=False, edgecolor="tab:blue", lw=3, zorder=4)))
+        self._window = self.move(left.add_patch(plt.Rectangle((0, 0), 1, 1, fill=False, edgecolor="tab:blue", lw=3,
+                                                              zorder=4)))
         self.move(left.set_title(""))
         if "message" in self.shown:
             right.text(0.5, 0.5, self.shown["message"], ha="center", va="center", wrap=True, transform=right.transAxes)

@@ -1,9 +1,14 @@
 """Shared fixtures: course copies in temporary folders, graded once per session by real nbgrader."""
 import time
 
+import matplotlib
 import pytest
 
 from autograder.notebooks import existing_assignments
+
+# pytest loads this file before any test module: the whole suite draws on Agg (figures for their pixels
+# and data, never a display), chosen before anything imports pyplot.
+matplotlib.use("Agg")
 
 ASSIGNMENTS = existing_assignments()
 

@@ -1,9 +1,22 @@
-"""Helpers the test modules share: the values inside results, comparing results, sample calls of graded functions."""
+"""Helpers the test modules share: the values inside results, comparing results, sample calls of graded functions,
+the scores and messages of an autograded course."""
+import nbformat
 import numpy as np
+from nbgrader.api import Gradebook
 
 from autograder import probes
 from autograder import reference as ref
-from autograder.notebooks import HIDDEN, REPO, SOLUTION, inside, notebook_path, outside, read_notebook
+from autograder.notebooks import (
+    HIDDEN,
+    REPO,
+    SOLUTION,
+    function_of,
+    inside,
+    nbgrader_cells,
+    notebook_path,
+    outside,
+    read_notebook,
+)
 from autograder.plaindata import Named
 from autograder.sandbox_runner import PROBE_FUNCTIONS
 from course.gradcheck import rel_error
@@ -77,3 +90,25 @@ def hidden_lines(aid):
 def secret_lines(aid):
     """Lines that must never reach a student: solution code and hidden test code of aid."""
     return (marked_lines(aid, SOLUTION) - public_lines(aid)) | hidden_lines(aid)
+
+
+def function_scores(root, aid, student):
+    """Map graded function -> (score, max_score) summed over its test cells, from the gradebook."""
+    nb = read_notebook(notebook_path(root, "release", aid))
+    functions = nbgrader_cells(nb, "solution")
+    scores = {}
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        for gid in nbgrader_cells(nb, "grade"):
+            grade = gb.find_grade(gid, aid, aid, student)
+            got, best = scores.get(function_of(gid, functions), (0.0, 0.0))
+            scores[function_of(gid, functions)] = (got + grade.score, best + grade.max_score)
+    return scores
+
+
+def failure_messages(root, aid, student, function):
+    """What the test cells of one function say in an autograded notebook: their errors, the grader's findings."""
+    nb = nbformat.read(notebook_path(root / "autograded" / student, "", aid), as_version=4)
+    functions = nbgrader_cells(nb, "solution")
+    return [f"{out.ename}: {out.evalue}" if out.output_type == "error" else out.text
+            for gid, cell in nbgrader_cells(nb, "grade").items() if function_of(gid, functions) == function
+            for out in cell.outputs if out.output_type == "error" or out.get("text", "").startswith("Grader's")]

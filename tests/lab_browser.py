@@ -218,9 +218,11 @@ _TIME_NEXT_UPDATE = """root => {
 ERROR_OUTPUT = '[data-mime-type="application/vnd.jupyter.stderr"]'  # JupyterLab renders errors as stderr too
 
 _RUN_FINISHED = """errorOutput => {
-    const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')].map(e => e.innerText.trim());
+    const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
+        .map(e => e.innerText.trim());
     const errors = document.querySelectorAll('.jp-Notebook ' + errorOutput).length;
-    return prompts.length > 0 && !prompts.includes('[*]:') && (errors > 0 || prompts.every(p => /^\\[\\d+\\]:$/.test(p)));
+    return prompts.length > 0 && !prompts.includes('[*]:')
+        && (errors > 0 || prompts.every(p => /^\\[\\d+\\]:$/.test(p)));
 }"""
 
 
@@ -303,7 +305,8 @@ _NOTEBOOK_OVERFLOW = """() => {
     const outer = document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer');
     const cells = outer.querySelectorAll('.jp-Cell');
     outer.scrollTop = 0;
-    return Math.ceil(cells[cells.length - 1].getBoundingClientRect().bottom - outer.getBoundingClientRect().bottom) + 16;
+    const last = cells[cells.length - 1].getBoundingClientRect();
+    return Math.ceil(last.bottom - outer.getBoundingClientRect().bottom) + 16;
 }"""
 
 

@@ -11,8 +11,19 @@ from pathlib import Path
 
 from autograder.mistakes import catalogue
 from autograder.notebooks import REPO, notebook_path, read_notebook, solution_code
-from lab_browser import (ERROR_OUTPUT, VIEWPORT, cell_output, chromium, code_cell, course_with_solutions,
-                         lab_server, open_notebook, press_and_time, release_path, run_all_cells)
+from lab_browser import (
+    ERROR_OUTPUT,
+    VIEWPORT,
+    cell_output,
+    chromium,
+    code_cell,
+    course_with_solutions,
+    lab_server,
+    open_notebook,
+    press_and_time,
+    release_path,
+    run_all_cells,
+)
 
 DOCS = REPO / "docs"
 MISTAKE = ("04_pooling_backprop", "avg_pool_backward", "missing-one-over-m")

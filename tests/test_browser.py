@@ -15,24 +15,35 @@ import time
 from functools import cache
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-matplotlib.use("Agg")  # explorers built here for their data only
+from autograder import reference as ref
+from autograder.notebooks import REPO, nbgrader_cells, notebook_path, read_notebook
+from conftest import ASSIGNMENTS
+from course import widgets
+from course.data import BINARY_INPUTS, GATE_LABELS
+from course.gradcheck import rel_error
+from course.gradcheck_widgets import STEPS, X0, _exact, _f
+from lab_browser import (
+    CHROMIUM,
+    VIEWPORT,
+    cell_output,
+    chromium,
+    course_with_solutions,
+    drag_slider,
+    error_outputs,
+    execution_counts,
+    lab_server,
+    notebook_screenshot,
+    open_notebook,
+    press_and_time,
+    release_path,
+    run_all_cells,
+)
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
-
-from autograder import reference as ref  # noqa: E402
-from autograder.notebooks import REPO, nbgrader_cells, notebook_path, read_notebook  # noqa: E402
-from conftest import ASSIGNMENTS  # noqa: E402
-from course import widgets  # noqa: E402
-from course.data import BINARY_INPUTS, GATE_LABELS  # noqa: E402
-from course.gradcheck import rel_error  # noqa: E402
-from course.gradcheck_widgets import STEPS, X0, _exact, _f  # noqa: E402
-from lab_browser import (CHROMIUM, VIEWPORT, cell_output, chromium, course_with_solutions, drag_slider,  # noqa: E402
-                         error_outputs, execution_counts, lab_server, notebook_screenshot, open_notebook, press_and_time,
-                         release_path, run_all_cells)
+pytestmark = pytest.mark.slow  # a JupyterLab server and headless Chromium
 
 ARTEFACTS = REPO / "build" / "browser-artefacts"
 VALIDATED = "01_perceptron_xor"  # the quickest notebook to validate twice
@@ -181,7 +192,8 @@ def check_input_pixel(text, col):
     _, cache = ref.conv_forward_naive(ex.x, ex.w, np.zeros(1), {"stride": 1, "pad": 0})
     shown = readout(text)
     assert shown["pixel"] == [2, col]
-    assert_shows("your dx there", shown["your dx there"], ref.conv_backward_naive(ex.upstream((4, 4)), cache)[0][0, 0, 2, col])
+    assert_shows("your dx there", shown["your dx there"],
+                 ref.conv_backward_naive(ex.upstream((4, 4)), cache)[0][0, 0, 2, col])
 
 
 # explorer -> (assignment, code that shows it, slider, [(key, slider position after it)], check)

@@ -7,17 +7,14 @@ the still part, which is what makes an update take milliseconds.
 import importlib
 import io
 
-import matplotlib
+import numpy as np
+import PIL.Image
+import pytest
+from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 
-matplotlib.use("Agg")
-import numpy as np  # noqa: E402
-import PIL.Image  # noqa: E402
-import pytest  # noqa: E402
-from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection  # noqa: E402
-
-from course import lab  # noqa: E402
-from course.explorer import png  # noqa: E402
-from explorer_cases import CASES, build  # noqa: E402
+from course import lab
+from course.explorer import png
+from explorer_cases import CASES, build
 
 
 def shown_pixels(picture):

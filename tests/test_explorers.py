@@ -2,14 +2,11 @@
 import inspect
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
+import pytest
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-
-from course import explorer, widgets  # noqa: E402
-from course.explorer import Explorer  # noqa: E402
+from course import explorer, widgets
+from course.explorer import Explorer
 
 CALLED = []
 

@@ -2,14 +2,12 @@
 import io
 
 import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.text import Text
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.text import Text  # noqa: E402
-
-from course.glyphs import QuickText, quick_text  # noqa: E402
+from course.glyphs import QuickText, quick_text
 
 BOX = dict(facecolor="white", edgecolor="none", pad=0.3)
 CASES = [  # text, keyword arguments: the numbers of the graphs and grids, and some text besides

@@ -4,8 +4,17 @@ import linecache
 import numpy as np
 import pytest
 
-from course.gradcheck import (GradientError, explained, assert_close, check_backward, check_directional,
-                              check_gradient, diagnose, five_point_gradient, rel_error)
+from course.gradcheck import (
+    GradientError,
+    assert_close,
+    check_backward,
+    check_directional,
+    check_gradient,
+    diagnose,
+    explained,
+    five_point_gradient,
+    rel_error,
+)
 
 rng = np.random.default_rng(0)
 G = rng.standard_normal((4, 4)) + 0.1  # a generic "true gradient"
@@ -54,7 +63,8 @@ def test_correct_gradients_pass_both_checks():
     (lambda g: g.T, "transposed"),
     (lambda g: g[::-1, ::-1], "rotated by 180 degrees"),
     (lambda g: np.zeros_like(g), "zero everywhere"),
-    (lambda g: np.where(np.arange(16).reshape(4, 4) % 5 == 0, 0.0, g), "zero in entries where it should not be: (0, 0), (1, 1)"),
+    (lambda g: np.where(np.arange(16).reshape(4, 4) % 5 == 0, 0.0, g),
+     "zero in entries where it should not be: (0, 0), (1, 1)"),
     (lambda g: g + np.where(np.arange(16).reshape(4, 4) == 6, 1.0, 0.0), "wrong in 1 of 16 entries: (1, 2)"),
     (lambda g: g[:3], "shape (3, 4), but should have shape (4, 4)"),
     (lambda g: g * np.nan, "NaN or inf"),
@@ -72,7 +82,8 @@ def test_check_gradient_diagnoses_planted_bugs(planted, words):
 def test_diagnosis_of_gradient_sent_where_it_does_not_flow():
     """Check the max-pooling bug: gradient copied into entries whose true gradient is zero."""
     true = np.array([[0.0, 3.0], [0.0, 0.0]])
-    assert "non-zero in entries where the gradient is zero: (0, 0), (1, 0), (1, 1)" in diagnose(np.full((2, 2), 3.0), true)
+    assert ("non-zero in entries where the gradient is zero: (0, 0), (1, 0), (1, 1)"
+            in diagnose(np.full((2, 2), 3.0), true))
 
 
 def test_a_single_number_gets_no_factor_diagnosis():
@@ -90,7 +101,8 @@ def test_diagnosis_never_shows_expected_values():
     assert all(text not in str(caught.value) for text in ["0.123", "7.65", "2.5", "9.75"])
 
 
-@pytest.mark.parametrize("factor, words", [(2.0, "factor of 2"), (-1.0, "wrong sign"), (0.0, "zero in every direction")])
+@pytest.mark.parametrize("factor, words",
+                         [(2.0, "factor of 2"), (-1.0, "wrong sign"), (0.0, "zero in every direction")])
 def test_directional_check_diagnoses_scale_and_sign(factor, words):
     """Check that a directional check names a scale or sign error."""
     big = rng.standard_normal((8, 9, 10))
@@ -188,7 +200,8 @@ def test_uses_says_which_relied_on_function_to_fix_first():
     from course.gradcheck import uses
     with pytest.raises(GradientError) as caught, uses("affine_backward"):
         assert_close("db", np.zeros(3), np.ones(3), 1e-12)
-    assert str(caught.value).startswith("this test relies on your affine_backward, and a check of affine_backward fails")
+    assert str(caught.value).startswith(
+        "this test relies on your affine_backward, and a check of affine_backward fails")
     assert str(caught.value).endswith("fix affine_backward first.")
     with pytest.raises(GradientError, match="which are not written yet: write a and b first"), uses("a and b"):
         raise NotImplementedError()

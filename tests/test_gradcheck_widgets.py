@@ -1,14 +1,10 @@
 """Check the h explorer: it shows the student's own error, truncation falling and round-off rising."""
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-
-from autograder.reference import numerical_gradient  # noqa: E402
-from course.gradcheck import rel_error  # noqa: E402
-from course.gradcheck_widgets import X0, _exact, _f  # noqa: E402
-from course.widgets import gradient_check_explorer  # noqa: E402
+from autograder.reference import numerical_gradient
+from course.gradcheck import rel_error
+from course.gradcheck_widgets import X0, _exact, _f
+from course.widgets import gradient_check_explorer
 
 
 def test_slider_shows_the_error_of_the_students_gradient_at_h():

@@ -10,37 +10,24 @@ from nbgrader.api import Gradebook
 
 from autograder import samples
 from autograder.mistakes import catalogue
-from autograder.notebooks import SOLUTION, fill, function_of, nbgrader_cells, notebook_path, read_notebook, solution_code
+from autograder.notebooks import (
+    SOLUTION,
+    fill,
+    nbgrader_cells,
+    notebook_path,
+    read_notebook,
+    solution_code,
+)
 from autograder.pipeline import Course, copy_course
 from autograder.results import GRADED, NOT_GRADED
 from conftest import ASSIGNMENTS
-from helpers import hidden_lines, marked_lines
+from helpers import failure_messages, function_scores, hidden_lines, marked_lines
+
+pytestmark = pytest.mark.slow  # the demo pipeline and every mistake through real nbgrader
 
 
 def by_student(results, aid):
     return {r.student: r for r in results if r.assignment == aid}
-
-
-def function_scores(root, aid, student):
-    """Map graded function -> (score, max_score) summed over its test cells, from the gradebook."""
-    nb = read_notebook(notebook_path(root, "release", aid))
-    functions = nbgrader_cells(nb, "solution")
-    scores = {}
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
-        for gid in nbgrader_cells(nb, "grade"):
-            grade = gb.find_grade(gid, aid, aid, student)
-            got, best = scores.get(function_of(gid, functions), (0.0, 0.0))
-            scores[function_of(gid, functions)] = (got + grade.score, best + grade.max_score)
-    return scores
-
-
-def failure_messages(root, aid, student, function):
-    """What the test cells of one function say in an autograded notebook: their errors, the grader's findings."""
-    nb = nbformat.read(notebook_path(root / "autograded" / student, "", aid), as_version=4)
-    functions = nbgrader_cells(nb, "solution")
-    return [f"{out.ename}: {out.evalue}" if out.output_type == "error" else out.text
-            for gid, cell in nbgrader_cells(nb, "grade").items() if function_of(gid, functions) == function
-            for out in cell.outputs if out.output_type == "error" or out.get("text", "").startswith("Grader's")]
 
 
 @pytest.mark.parametrize("aid", ASSIGNMENTS)

@@ -1,13 +1,10 @@
 """Tests for course.graph: the circuit drawing shows the numbers it is given, where it should."""
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.patches import Circle
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.patches import Circle  # noqa: E402
-
-from course.graph import _fmt, draw_graph  # noqa: E402
+from course.graph import _fmt, draw_graph
 
 CIRCUIT = {"x": (None, []), "y": (None, []), "z": (None, []), "q": ("+", ["x", "y"]), "f": ("*", ["q", "z"])}
 VALUES = {"x": -2, "y": 5, "z": -4, "q": 3, "f": -12}

@@ -6,7 +6,7 @@ from autograder import sandbox
 from autograder.notebooks import fill, function_of, nbgrader_cells, notebook_path, read_notebook, solution_code
 from autograder.pipeline import Course, copy_course
 from autograder.results import GRADED
-from test_grading import function_scores
+from helpers import function_scores
 
 LIMITS = sandbox.Limits(cells_seconds=40, cell_seconds=4, function_seconds=6)
 LOOP = "\n    while True:  # never returns\n        pass\n"
@@ -14,7 +14,8 @@ LOOP = "\n    while True:  # never returns\n        pass\n"
 HANGS = {"hang-gate": ("02_computational_graphs", "mul_backward", {"circuit_forward_backward"}),
          "hang-layer": ("05_conv_backprop", "conv_backward_naive", set())}
 
-pytestmark = pytest.mark.skipif(not sandbox.bubblewrap(), reason="needs bubblewrap (.ci/run installs it)")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not sandbox.bubblewrap(), reason="needs bubblewrap (.ci/run installs it)")]
 
 
 def _hanging(code, function):

@@ -7,6 +7,8 @@ from autograder.mistakes import catalogue
 from autograder.notebooks import REPO, fill, function_of, nbgrader_cells, notebook_path, read_notebook, solution_code
 from conftest import ASSIGNMENTS
 
+pytestmark = pytest.mark.slow  # every notebook, and every visible mistake, in a kernel
+
 
 def run(nb, cwd):
     """Execute nb in a fresh kernel, errors allowed, and return it with outputs."""
@@ -55,7 +57,8 @@ def test_every_test_cell_opens_with_a_check_that_docstring():
 
 @pytest.mark.parametrize("mistake", [m for a in ASSIGNMENTS for m in catalogue(a) if m.visible], ids=lambda m: m.id)
 def test_the_visible_tests_reject_the_mistake_and_say_what_it_is(mistake):
-    """Check that the released notebook, right but for this one mistake, fails the named visible tests with their words."""
+    """Check that the released notebook, right but for this one mistake, fails the named visible tests with their
+    words."""
     aid = mistake.assignment
     path = notebook_path(REPO, "release", aid)
     code = solution_code(read_notebook(notebook_path(REPO, "source", aid)))

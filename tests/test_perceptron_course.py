@@ -1,16 +1,19 @@
 """Check course.plots and the perceptron explorer: they show what they are given."""
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from autograder.reference import perceptron as ref  # noqa: E402
-from course.data import BINARY_INPUTS, logic_gate  # noqa: E402
-from course.plots import (line_points, plot_decision_line, plot_decision_regions, plot_epochs,  # noqa: E402
-                          plot_errors, plot_xor_hulls)
-from course.widgets import perceptron_explorer  # noqa: E402
+from autograder.reference import perceptron as ref
+from course.data import BINARY_INPUTS, logic_gate
+from course.plots import (
+    line_points,
+    plot_decision_line,
+    plot_decision_regions,
+    plot_epochs,
+    plot_errors,
+    plot_xor_hulls,
+)
+from course.widgets import perceptron_explorer
 
 
 @pytest.fixture(autouse=True)

@@ -1,12 +1,8 @@
 """Check the pooling explorer: it runs the student's functions and shows the right window and dx."""
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-
-from autograder.reference import pooling as ref  # noqa: E402
-from course.pooling_widgets import PoolingExplorer, pooling_explorer  # noqa: E402
+from autograder.reference import pooling as ref
+from course.pooling_widgets import PoolingExplorer, pooling_explorer
 
 
 def explorer():

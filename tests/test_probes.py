@@ -4,9 +4,9 @@ import pytest
 
 from autograder import plaindata, probes, reference
 from autograder.mistakes import catalogue
+from autograder.notebooks import REPO, notebook_path, read_notebook, solution_code
 from autograder.replay import replay
 from autograder.sandbox_runner import call_probe
-from autograder.notebooks import REPO, notebook_path, read_notebook, solution_code
 from conftest import ASSIGNMENTS
 from helpers import leaves
 
@@ -23,9 +23,13 @@ def test_a_zero_or_negated_output_fails_with_a_message_that_shows_no_values(aid)
     """Check that a wrong output is caught and the message names no expected number."""
     for p in probes.probes(aid):
         want = probes.expected(p)
-        if p.check != "close" or probes.returns_cache(p.function) or "params" in p.label or p.function == "train_xor_mlp":
+        if (p.check != "close" or probes.returns_cache(p.function) or "params" in p.label
+                or p.function == "train_xor_mlp"):
             continue  # outputs with a cache or a dict of parameters are covered by the mistakes' tests
-        wrong = tuple(-np.asarray(w, dtype=float) - 1 for w in want) if isinstance(want, tuple) else -np.asarray(want, dtype=float) - 1
+        if isinstance(want, tuple):
+            wrong = tuple(-np.asarray(w, dtype=float) - 1 for w in want)
+        else:
+            wrong = -np.asarray(want, dtype=float) - 1
         message = probes.judge(p, wrong, want)
         assert message, (p.function, p.label)
         leaves = want if isinstance(want, tuple) else (want,)
@@ -71,7 +75,8 @@ def test_pooling_and_convolution_are_probed_where_no_window_reaches_the_last_row
             for p in probes.probes(aid):
                 if p.function != function or p.scaling:
                     continue
-                x, param = (p.args if not p.forward else p.forward[1])[0], (p.args if not p.forward else p.forward[1])[-1]
+                args = p.args if not p.forward else p.forward[1]
+                x, param = args[0], args[-1]
                 if "pool_height" in param:
                     size, step = (param["pool_height"], param["pool_width"]), param["stride"]
                 else:

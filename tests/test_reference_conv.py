@@ -12,7 +12,7 @@ CASES = [((2, 3, 7, 6), (4, 3, 2), 1, 0), ((2, 2, 9, 7), (3, 3, 3), 2, 1), ((1, 
 
 
 def _layer(shape, kernel):
-    (n, c, h, w), (f, hh, ww) = shape, kernel
+    c, (f, hh, ww) = shape[1], kernel
     return rng.standard_normal(shape), rng.standard_normal((f, c, hh, ww)), rng.standard_normal(f)
 
 
@@ -28,7 +28,7 @@ def test_both_backward_forms_match_numerical_gradients(shape, kernel, stride, pa
 def _loops(x, w, b, s, p):
     """The four loops of the lesson: out, and the backward of a given dout."""
     xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))
-    (n, _, hh, ww), f = x.shape, w.shape[0]
+    f = w.shape[0]
     ho, wo = 1 + (xp.shape[2] - w.shape[2]) // s, 1 + (xp.shape[3] - w.shape[3]) // s
     out = np.zeros((x.shape[0], f, ho, wo))
     for n, f, i, j in np.ndindex(out.shape):
@@ -40,7 +40,8 @@ def _loops(x, w, b, s, p):
 def test_fast_forward_equals_loops(shape, kernel, stride, pad):
     """Check the im2col forward against plain loops, non-square kernels included."""
     x, w, b = _layer(shape, kernel)
-    assert_close("out", ref.conv_forward_naive(x, w, b, {"stride": stride, "pad": pad})[0], _loops(x, w, b, stride, pad), 1e-12)
+    assert_close("out", ref.conv_forward_naive(x, w, b, {"stride": stride, "pad": pad})[0],
+                 _loops(x, w, b, stride, pad), 1e-12)
 
 
 def test_fast_backward_reuses_its_columns():
@@ -55,7 +56,8 @@ def test_fast_backward_reuses_its_columns():
 
 def test_corr2d_backward_flips_the_kernel():
     """Check corr2d_backward on the lesson's tiny example and numerically."""
-    x, k, d = np.arange(1.0, 10.0).reshape(3, 3), np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[1.0, -1.0], [2.0, 0.5]])
+    x, k = np.arange(1.0, 10.0).reshape(3, 3), np.array([[1.0, 2.0], [3.0, 4.0]])
+    d = np.array([[1.0, -1.0], [2.0, 0.5]])
     dx, dk = ref.corr2d_backward(d, x, k)
     assert dx[0, 0] == 1.0 and dx[1, 1] == 4 * 1 + 3 * -1 + 2 * 2 + 1 * 0.5
     assert_close("dk", dk, np.array([[9.5, 12.0], [17.0, 19.5]]), 1e-12)

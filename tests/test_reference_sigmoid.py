@@ -41,8 +41,8 @@ def test_neuron_matches_the_lesson_and_numerical_gradients():
     for _ in range(5):
         w, x = rng.uniform(-3, 3, 3), rng.uniform(-3, 3, 2)
         _, dw, dx = ref.neuron_forward_backward(w, x)
-        check_gradient("dw", dw, lambda v: ref.neuron_forward_backward(v, x)[0], w, tol=1e-9)
-        check_gradient("dx", dx, lambda v: ref.neuron_forward_backward(w, v)[0], x, tol=1e-9)
+        check_gradient("dw", dw, lambda v, x=x: ref.neuron_forward_backward(v, x)[0], w, tol=1e-9)
+        check_gradient("dx", dx, lambda v, w=w: ref.neuron_forward_backward(w, v)[0], x, tol=1e-9)
 
 
 def test_neuron_by_gates_in_the_notebook_agrees_with_the_sigmoid_gate():
@@ -66,7 +66,8 @@ def test_staged_matches_the_lesson_and_numerical_gradients():
     assert (round(f, 4), round(dx, 4), round(dy, 4)) == (1.5456, 2.0596, 1.5922)
     for x, y in rng.uniform(-3, 3, (5, 2)):
         grad = np.array(ref.staged_forward_backward(x, y)[1:])
-        check_gradient("(dx, dy)", grad, lambda p: ref.staged_forward_backward(p[0], p[1])[0], np.array([x, y]), tol=1e-9)
+        check_gradient("(dx, dy)", grad, lambda p: ref.staged_forward_backward(p[0], p[1])[0], np.array([x, y]),
+                       tol=1e-9)
 
 
 @pytest.mark.parametrize("n, d, m", [(4, 3, 5), (1, 2, 2), (6, 4, 4)])
@@ -93,7 +94,8 @@ def test_one_training_step_is_minus_lr_times_the_numerical_gradient():
     """Check the reference training step against a numerical gradient of the mean cross-entropy."""
     H, lr, X, y = 3, 0.5, rng.standard_normal((5, 2)), rng.integers(0, 2, 5)
     init = np.random.default_rng(9)
-    start = np.concatenate([init.standard_normal((2, H)).ravel(), np.zeros(H), init.standard_normal((H, 1)).ravel(), [0.0]])
+    start = np.concatenate([init.standard_normal((2, H)).ravel(), np.zeros(H), init.standard_normal((H, 1)).ravel(),
+                            [0.0]])
 
     def loss(theta):
         hidden = 0.5 * (1 + np.tanh((X @ theta[:2 * H].reshape(2, H) + theta[2 * H:3 * H]) / 2))

@@ -38,6 +38,7 @@ def student_visible_text():
         yield str(path.relative_to(REPO)), path.read_text()
 
 
+@pytest.mark.slow  # runs nbgrader generate_assignment
 @pytest.mark.parametrize("aid", ASSIGNMENTS)
 def test_release_is_what_nbgrader_generates_today(aid, tmp_path):
     """Check that the committed release notebook equals a fresh nbgrader generate_assignment."""

@@ -27,7 +27,8 @@ LIMITS = sandbox.Limits(cells_seconds=60, cell_seconds=4, function_seconds=8)
 MARKER = "backprop-attack-marker"
 STARTUP = Path.home() / ".ipython" / "profile_default" / "startup" / "00-backprop-attack.py"
 
-pytestmark = pytest.mark.skipif(not sandbox.bubblewrap(), reason="needs bubblewrap (.ci/run installs it)")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not sandbox.bubblewrap(), reason="needs bubblewrap (.ci/run installs it)")]
 
 
 def _alive(marker):
@@ -81,7 +82,7 @@ def test_a_crash_hang_or_memory_blow_up_costs_only_its_function(attacked):
     root, rows, _, _, _ = attacked
     release = read_notebook(notebook_path(root, "release", AID))
     lost = sum(p for gid, p in points(release).items() if gid.startswith(TARGET + "_"))
-    for student, words in (("quinn", "memory"), ("rex", "limit")):
+    for student in ("quinn", "rex"):
         assert rows[student].score == rows["ada"].max_score - lost, (student, rows[student].score)
     assert any("ran past" in n for n in rows["rex"].notes), rows["rex"].notes
     assert any(TARGET in n and "out of memory" in n for n in rows["quinn"].notes), rows["quinn"].notes
@@ -122,8 +123,9 @@ def test_nothing_outside_the_sandbox_changed_and_nothing_outlived_it(attacked):
 def test_the_integrity_report_names_what_each_attack_did(attacked):
     """Check that patched functions, transformers, grading-variable reads and stray writes are reported."""
     root, rows, _, _, _ = attacked
-    expected = {"ivy": "numpy.allclose was replaced", "jon": "input transformer", "kim": "wrote outside the working folder",
-                "lee": "started a program", "ned": "read the grading variable NBGRADER_EXECUTION",
+    expected = {"ivy": "numpy.allclose was replaced", "jon": "input transformer",
+                "kim": "wrote outside the working folder", "lee": "started a program",
+                "ned": "read the grading variable NBGRADER_EXECUTION",
                 "uma": "tried to open a network connection", "vic": "started a process (os.fork)"}
     for student, words in expected.items():
         assert any(words in flag for flag in rows[student].flags), (student, rows[student].flags)

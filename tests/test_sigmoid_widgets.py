@@ -1,14 +1,11 @@
 """Tests for course.sigmoid_widgets: the explorers show what the functions they are given compute."""
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from autograder import reference as ref  # noqa: E402
-from course import sigmoid_widgets as sw  # noqa: E402
-from course.graph import _fmt  # noqa: E402
+from autograder import reference as ref
+from course import sigmoid_widgets as sw
+from course.graph import _fmt
 
 
 def by_gates(w, x):

@@ -66,7 +66,8 @@ mutation(A, NAIVE, "db-one-image", "sum db over the batch", ("db[f] += dout[n, f
 mutation(A, NAIVE, "dw-from-dx", "dw[f] += x_window * dout",
          ("dw[f] += x_pad[window] * dout[n, f, i, j]", "dw[f] += dx_pad[window] * dout[n, f, i, j]"))
 mutation(A, FLIP, "kernel-not-flipped", "rotated by 180 degrees", ("w_rot = w[:, :, ::-1, ::-1]", "w_rot = w"))
-mutation(A, FLIP, "no-dilation", "dilate", ("d_dil[:, :, ::s, ::s] = dout", "d_dil[:, :, :dout.shape[2], :dout.shape[3]] = dout"))
+mutation(A, FLIP, "no-dilation", "dilate",
+         ("d_dil[:, :, ::s, ::s] = dout", "d_dil[:, :, :dout.shape[2], :dout.shape[3]] = dout"))
 mutation(A, FLIP, "dilation-by-stride", "dilate",
          ("d_dil = np.zeros((N, F, s * (dout.shape[2] - 1) + 1, s * (dout.shape[3] - 1) + 1))",
           "d_dil = np.zeros((N, F, (s + 1) * (dout.shape[2] - 1) + 1, (s + 1) * (dout.shape[3] - 1) + 1))"),
@@ -75,7 +76,8 @@ mutation(A, FLIP, "pad-minus-pad", "pad:pad + H",
          ("dx_pad[:, :, pad:pad + H, pad:pad + W]", "dx_pad[:, :, pad:-pad, pad:-pad]"),
          visible=("conv_backward_flip_matches_naive",))
 mutation(A, FLIP, "assign-not-add", "+=",
-         ("dx_pad[:, :, :Hd + HH - 1, :Wd + WW - 1] += np.einsum(", "dx_pad[:, :, :Hd + HH - 1, :Wd + WW - 1] = np.einsum("))
+         ("dx_pad[:, :, :Hd + HH - 1, :Wd + WW - 1] += np.einsum(",
+          "dx_pad[:, :, :Hd + HH - 1, :Wd + WW - 1] = np.einsum("))
 
 
 @mistake(A, "calls-the-naive-loops", "loops over output positions")
@@ -104,7 +106,8 @@ def conv_backward_flip(dout, cache):
 mutation(A, "conv_forward_naive", "no-plus-one", "but should have shape",  # told by the shape, not the bias hint
          ("H_out, W_out = 1 + (H + 2 * pad - HH) // s, 1 + (W + 2 * pad - WW) // s",
           "H_out, W_out = (H + 2 * pad - HH) // s, (W + 2 * pad - WW) // s"),
-         visible=(("conv_forward_naive_values", "out: it has shape (1, 1, 1, 1), but should have shape (1, 1, 2, 2)."),))
+         visible=(("conv_forward_naive_values",
+                   "out: it has shape (1, 1, 1, 1), but should have shape (1, 1, 2, 2)."),))
 mutation(A, "conv_forward_naive", "square-kernel", "shapes", ("j * s:j * s + WW]", "j * s:j * s + HH]"))
 mutation(A, FLIP, "dx-sized-from-dout", "dx for x",
          ("dx_pad = np.zeros((N, C, Hp, Wp))", "dx_pad = np.zeros((N, C, Hd + HH - 1, Wd + WW - 1))"),

@@ -80,7 +80,8 @@ def numerical_gradient(f, x, h=1e-5):
 
 MUL_RETURN = "return dout * y, dout * x"
 mutation(A, "mul_backward", "no-swap", "times the other input", (MUL_RETURN, "return dout * x, dout * y"),
-         visible=(("circuit_forward_backward_example", "fix add_forward, add_backward, mul_forward and mul_backward first"),))
+         visible=(("circuit_forward_backward_example",
+                   "fix add_forward, add_backward, mul_forward and mul_backward first"),))
 mutation(A, "mul_backward", "forgot-upstream", "times the other input", (MUL_RETURN, "return y, x"))
 mutation(A, "mul_backward", "sign", "wrong sign", (MUL_RETURN, "return -dout * y, -dout * x"))
 mutation(A, "max_backward", "to-smaller", "larger input", (">= np.asarray(y)", "<= np.asarray(y)"))

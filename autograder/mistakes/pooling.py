@@ -49,8 +49,10 @@ AVG, MAX = "avg_pool_backward", "max_pool_backward"
 AVG_ADD = "dx[:, :, i * s:i * s + ph, j * s:j * s + pw] += dout[:, :, i, j, None, None] / (ph * pw)"
 mutation(A, AVG, "assign-not-add", "+=", (AVG_ADD, AVG_ADD.replace("+=", "=")))
 mutation(A, AVG, "missing-one-over-m", "constant factor", (AVG_ADD, AVG_ADD.replace(" / (ph * pw)", "")))
-mutation(A, AVG, "stride-ignored", "stride", (AVG_ADD, AVG_ADD.replace("i * s:i * s + ph, j * s:j * s + pw", "i * ph:i * ph + ph, j * pw:j * pw + pw")))
-mutation(A, AVG, "windows-at-i", "stride", (AVG_ADD, AVG_ADD.replace("i * s:i * s + ph, j * s:j * s + pw", "i:i + ph, j:j + pw")),
+mutation(A, AVG, "stride-ignored", "stride",
+         (AVG_ADD, AVG_ADD.replace("i * s:i * s + ph, j * s:j * s + pw", "i * ph:i * ph + ph, j * pw:j * pw + pw")))
+mutation(A, AVG, "windows-at-i", "stride",
+         (AVG_ADD, AVG_ADD.replace("i * s:i * s + ph, j * s:j * s + pw", "i:i + ph, j:j + pw")),
          visible=("avg_pool_backward_numeric",))
 mutation(A, "avg_pool_forward", "square-window-divisor", "pool_height x pool_width",
          (".mean(axis=(2, 3))", ".sum(axis=(2, 3)) / (ph * ph)"))
@@ -63,11 +65,14 @@ mutation(A, MAX, "stride-ignored", "stride", (MAX_ADD, "dx[n, c, i + r, j + q] +
 mutation(A, MAX, "loops-over-input-positions", "raised",
          ("for i in range(dout.shape[2]):", "for i in range(x.shape[2] - ph + 1):"),
          ("for j in range(dout.shape[3]):", "for j in range(x.shape[3] - pw + 1):"),
-         visible=(("max_pool_backward_numeric", ("max_pool_backward raised ", "; route dout to each window's maximum")),))
+         visible=(("max_pool_backward_numeric",
+                   ("max_pool_backward raised ", "; route dout to each window's maximum")),))
 mutation(A, MAX, "unravel-swapped", "maximum", ("(ph, pw))", "(pw, ph))"))
-mutation(A, MAX, "last-tie", "first maximum", ("window.argmax(axis=2)", "ph * pw - 1 - window[:, :, ::-1].argmax(axis=2)"))
+mutation(A, MAX, "last-tie", "first maximum",
+         ("window.argmax(axis=2)", "ph * pw - 1 - window[:, :, ::-1].argmax(axis=2)"))
 mutation(A, "kron_upsample", "kron-all-axes", "last two axes",
-         ("np.ones((1,) * (d.ndim - 2) + (pool_height, pool_width))", "np.ones((pool_height, pool_width) * (d.ndim // 2))"))
+         ("np.ones((1,) * (d.ndim - 2) + (pool_height, pool_width))",
+          "np.ones((pool_height, pool_width) * (d.ndim // 2))"))
 
 
 @mistake(A, "reshape-into-windows", "no window")

@@ -28,7 +28,8 @@ def sigmoid_backward(dout, cache):
 
 
 @mistake(A, "local-gradient-of-input", "not from the input x",  # zero at the example's x = 0 and 1
-         visible=(("sigmoid_backward_example", ("it is zero everywhere, though it should not be.", "not from the input x")),))
+         visible=(("sigmoid_backward_example",
+                   ("it is zero everywhere, though it should not be.", "not from the input x")),))
 def sigmoid_backward(dout, cache):
     x, out = cache
     return dout * x * (1.0 - x)
@@ -74,7 +75,7 @@ def train_xor_mlp(X, y, hidden_size=8, lr=1.0, epochs=2000, seed=0):
               "W2": rng.standard_normal((hidden_size, 1)), "b2": np.zeros(1)}
     t = np.asarray(y, dtype=float).reshape(-1, 1)
     losses = []
-    for epoch in range(epochs):
+    for _ in range(epochs):
         h = 0.5 * (1 + np.tanh((X @ params["W1"] + params["b1"]) / 2))
         scores = h @ params["W2"] + params["b2"]
         p = 0.5 * (1 + np.tanh(scores / 2))

@@ -13,8 +13,10 @@ def probes(rng):
     dout, x, k = arr(rng, 3, 2), arr(rng, 4, 4), arr(rng, 2, 3)
     probes.append(Probe("corr2d_backward", (dout, x, k), "numerical gradient, 4x4 input, 2x3 kernel",
                         grad_of=("corr2d", (x, k)), tol=1e-6))
-    cases = [((2, 3, 7, 6), (4, 3, 3, 2), 1, 0, "stride 1, pad 0"), ((2, 2, 7, 6), (3, 2, 3, 3), 2, 1, "stride 2, pad 1"),
-             ((1, 2, 5, 8), (2, 2, 2, 3), 2, 0, "stride 2, pad 0"), ((1, 1, 4, 4), (2, 1, 3, 3), 1, 2, "stride 1, pad 2")]
+    cases = [((2, 3, 7, 6), (4, 3, 3, 2), 1, 0, "stride 1, pad 0"),
+             ((2, 2, 7, 6), (3, 2, 3, 3), 2, 1, "stride 2, pad 1"),
+             ((1, 2, 5, 8), (2, 2, 2, 3), 2, 0, "stride 2, pad 0"),
+             ((1, 1, 4, 4), (2, 1, 3, 3), 1, 2, "stride 1, pad 2")]
     cases.append(((2, 3, 6, 7), (2, 3, 2, 3), 2, 1, "stride 2, pad 1, a sliced x and a transposed w"))
     for xs, ws, stride, pad, label in cases:
         x, w, b = arr(rng, *xs), arr(rng, *ws), arr(rng, ws[0])

@@ -1,0 +1,1 @@
+"""Timing scripts, run as modules from the repository root: `.venv/bin/python -m benchmarks.grading`."""

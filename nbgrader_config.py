@@ -15,8 +15,9 @@ c = get_config()  # noqa: F821  (nbgrader provides get_config)
 
 c.CourseDirectory.root = _ROOT
 c.CourseDirectory.course_id = "backprop-by-hand"
-# Only notebooks and small data files travel from source/ to release/ and into submissions.
-c.CourseDirectory.include = ["*.ipynb", "*.npz", "*.csv"]
+# Only notebooks and small data files travel from source/ to release/ and into submissions, and
+# the time a submission came in (submit writes timestamp.txt; collect must keep it, for deadlines).
+c.CourseDirectory.include = ["*.ipynb", "*.npz", "*.csv", "timestamp.txt"]
 
 # One machine serves the course (make lab): the exchange behind the Assignments tab and
 # release/collect lives in build/, not in /usr/local/share, which a user cannot write.
@@ -25,6 +26,19 @@ os.makedirs(c.Exchange.root, exist_ok=True)
 
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.Execute.timeout = 60
+# `nbgrader autograde` and the formgrader's Autograde button grade as `make grade` does: the
+# notebook runs in the sandbox and the grader's probes decide the points (autograder/nbgrader_autograde.py),
+# instead of nbgrader's Execute running the student's code here and its own test cells deciding.
+c.SandboxedExecute.course_root = _ROOT
+c.Autograde.autograde_preprocessors = [
+    "autograder.nbgrader_autograde.SandboxedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 # A student who deleted a test cell is still graded on it: nbgrader puts the cell back.
 c.OverwriteCells.add_missing_cells = True
 

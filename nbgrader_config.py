@@ -30,6 +30,14 @@ c.Execute.timeout = 60
 # notebook runs in the sandbox and the grader's probes decide the points (autograder/nbgrader_autograde.py),
 # instead of nbgrader's Execute running the student's code here and its own test cells deciding.
 c.SandboxedExecute.course_root = _ROOT
+# Deadlines (autograder/deadlines.py): each assignment's due date, as nbgrader writes times, e.g.
+#   c.Deadlines.due_dates = {"01_perceptron_xor": "2026-12-14 23:59:00 UTC"}
+# `make release` puts them into the gradebook. A late submission loses fraction_per_day of its score
+# for each day begun, and all of it after zero_after_days; every path that grades charges it alike.
+c.Deadlines.due_dates = {}
+c.AssignLatePenalties.plugin_class = "autograder.deadlines.FractionPerDay"
+c.FractionPerDay.fraction_per_day = 0.1
+c.FractionPerDay.zero_after_days = 7
 c.Autograde.autograde_preprocessors = [
     "autograder.nbgrader_autograde.SandboxedExecute",
     "nbgrader.preprocessors.IgnorePattern",

@@ -17,6 +17,7 @@ from nbgrader.validator import Validator
 from traitlets.config.loader import PyFileConfigLoader
 
 from . import grader, recording, sandbox
+from .deadlines import Deadlines, FractionPerDay
 from .notebooks import REPO, existing_assignments, notebook_path
 from .results import GRADED, NOT_GRADED, Progress, Result
 
@@ -48,6 +49,7 @@ class Course:
         self.api.log.setLevel(logging.ERROR)
         self.db_url = f"sqlite:///{self.root / 'gradebook.db'}"
         self.reports = self.root / "reports"
+        self.deadlines, self.late_policy = Deadlines(config=self.config), FractionPerDay(config=self.config)
 
     def assignments(self, only=None):
         ids = existing_assignments(self.root)
@@ -62,6 +64,7 @@ class Course:
             outcome = self.api.generate_assignment(aid, force=True)
             if not outcome["success"]:
                 raise SystemExit(f"release of {aid} failed:\n{outcome.get('error') or outcome.get('log')}")
+            self._register_due_date(aid)
             _say(f"released {aid} -> {notebook_path(self.root, 'release', aid).relative_to(self.root)}")
 
     def validate(self, assignments=None):
@@ -91,6 +94,11 @@ class Course:
             known |= {p.name for p in submitted.iterdir() if p.is_dir()}
         return sorted(known)
 
+    def _register_due_date(self, aid):
+        """Put aid's due date from the config into the gradebook, where nbgrader's own tools read it too."""
+        with Gradebook(self.db_url) as gb:
+            gb.update_or_create_assignment(aid, duedate=self.deadlines.due(aid))
+
     def _ensure_released(self, aid):
         with Gradebook(self.db_url) as gb:
             try:
@@ -105,6 +113,7 @@ class Course:
         results = []
         for aid in self.assignments(assignments):
             self._ensure_released(aid)
+            self._register_due_date(aid)  # the config may have changed since the release
             with Gradebook(self.db_url) as gb:
                 max_score = float(gb.find_assignment(aid).max_score)
             roster, rows = students or self.students(), []
@@ -113,8 +122,12 @@ class Course:
                 result = Result(graded.student, aid, NOT_GRADED, 0.0, max_score, graded.notes)
                 if graded.gradable:
                     result.status, result.flags = GRADED, graded.outcome.flags
-                    result.score = recording.store(self.root, self.db_url, graded.student, aid, graded.outcome,
-                                                   graded.notebook)
+                    recorded = recording.store(self.root, self.db_url, graded.student, aid, graded.outcome,
+                                               graded.notebook, self.late_policy)
+                    result.score, result.late_penalty = recorded.score, recorded.late_penalty
+                    result.submitted = recorded.submitted
+                    if recorded.seconds_late > 0:
+                        result.notes.append(self.late_policy.describe(recorded.seconds_late, recorded.late_penalty))
                 else:
                     recording.forget(self.db_url, graded.student, aid)
                 rows.append(result)
@@ -151,10 +164,11 @@ class Course:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("w", newline="") as fh:
             writer = csv.writer(fh)
-            writer.writerow(["assignment", "student", "status", "score", "max_score", "notes", "flags"])
+            writer.writerow(["assignment", "student", "status", "score", "max_score", "late_penalty", "submitted",
+                             "notes", "flags"])
             for r in results:
                 writer.writerow([r.assignment, r.student, r.status, f"{r.score:g}", f"{r.max_score:g}",
-                                 "; ".join(r.notes), "; ".join(r.flags)])
+                                 f"{r.late_penalty:g}", r.submitted, "; ".join(r.notes), "; ".join(r.flags)])
         _say(f"exported {len(results)} rows to {path}")
         return path
 

@@ -2,11 +2,12 @@
 import json
 import shutil
 import warnings
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.utils import parse_utc
 from sqlalchemy.exc import SAWarning
 
 from .notebooks import copy_notebook, function_of, grade_id
@@ -40,33 +41,52 @@ def autograded_notebook(nb, record, outcome, kit):
     return nb
 
 
-def record_grades(db_url, aid, student, outcome, notebook_name):
-    """Put the scores into nbgrader's gradebook, creating the submission if needed; return the total."""
+@dataclass
+class Recorded:
+    """What the gradebook holds of one graded submission after recording it."""
+    score: float  # after the late penalty
+    late_penalty: float = 0.0
+    submitted: str = ""  # the submission's timestamp as nbgrader wrote it, or ""
+    seconds_late: float = 0.0
+
+
+def record_grades(db_url, aid, student, outcome, notebook_name, submitted="", policy=None):
+    """Put the scores, the submission's time and its late penalty (policy's) into nbgrader's gradebook."""
     with Gradebook(db_url) as gb:
         gb.update_or_create_student(student)
         try:
-            gb.find_submission(aid, student)
+            submission = gb.find_submission(aid, student)
         except MissingEntry:
-            gb.add_submission(aid, student)
+            submission = gb.add_submission(aid, student)
+        submission.timestamp = parse_utc(submitted) if submitted else None
         for gid, score in outcome.scores.items():
             grade = gb.find_grade(gid, notebook_name, aid, student)
             grade.auto_score = score
             grade.needs_manual_grade = False
         gb.db.commit()
-        return float(gb.find_submission(aid, student).score)
+        notebook = gb.find_submission_notebook(notebook_name, aid, student)
+        late = submission.total_seconds_late
+        penalty = policy.late_submission_penalty(student, notebook.score, late) if policy and late > 0 else None
+        penalty = penalty or 0.0
+        notebook.late_submission_penalty = min(max(penalty, 0.0), notebook.score) or None  # as nbgrader's own checks
+        gb.db.commit()
+        total = float(gb.find_submission(aid, student).score)
+        return Recorded(round(total - (notebook.late_submission_penalty or 0.0), 2),
+                        notebook.late_submission_penalty or 0.0, submitted, late)
 
 
-def store(root, db_url, student, aid, outcome, nb):
-    """Write the autograded notebook (and the submission's timestamp) and the grades; return the total score."""
+def store(root, db_url, student, aid, outcome, nb, policy=None):
+    """Write the autograded notebook (and the submission's timestamp) and the grades; return what was Recorded."""
     folder = Path(root) / "autograded" / student / aid
     folder.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, folder / f"{aid}.ipynb")
     stamp = Path(root) / "submitted" / student / aid / "timestamp.txt"
+    submitted = stamp.read_text().strip() if stamp.exists() else ""
     if stamp.exists():
         shutil.copy(stamp, folder / "timestamp.txt")
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=SAWarning)
-        return record_grades(db_url, aid, student, outcome, aid)
+        return record_grades(db_url, aid, student, outcome, aid, submitted, policy)
 
 
 def forget(db_url, student, aid):

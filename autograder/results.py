@@ -16,6 +16,8 @@ class Result:
     max_score: float = 0.0
     notes: list = field(default_factory=list)
     flags: list = field(default_factory=list)
+    submitted: str = ""  # when it came in (nbgrader's timestamp.txt), if known
+    late_penalty: float = 0.0  # points taken off for lateness; score is after them
 
 
 def table(results):

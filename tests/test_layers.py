@@ -5,7 +5,7 @@ from autograder.notebooks import REPO
 
 PACKAGE = REPO / "autograder"
 # Grading's stages, lowest first: a module may import only modules of its own or lower stages.
-STAGES = [{"assignments", "plaindata", "results", "notebooks", "sandbox_runner"},
+STAGES = [{"assignments", "deadlines", "plaindata", "results", "notebooks", "sandbox_runner"},
           {"reference", "probes", "mistakes", "replay", "sandbox", "feedback", "submission"},
           {"running", "judging"}, {"recording"}, {"grader"}, {"pipeline", "samples", "nbgrader_autograde"},
           {"__main__"}]

@@ -68,6 +68,7 @@ def judge_function(kit, function, status, values, wrong=frozenset()):
         blame = blame and f"{probe.forward[0]} {blame}"
         reached = set(got.get("called") or ()) - {function}
         through |= reached | ({probe.forward[0]} if blame else set())
+        blame = blame or _undefined(got, kit.functions, function)
         if problem and not blame and reached & wrong:
             problem, blame = _given_its_calls(kit, probe, got, sorted(reached & wrong))
         if blame and problem:  # another function failed here: whose fault this is cannot be told
@@ -108,6 +109,16 @@ def _given_its_calls(kit, probe, got, wrong):
     else:
         problem = judge(probe, got["value"], value)
     return (f"{problem} (judged with what your {', '.join(wrong)} returned)" if problem else None), None
+
+
+_UNDEFINED = re.compile(r"NameError: name '(\w+)' is not defined")
+
+
+def _undefined(got, functions, function):
+    """'f is not defined' when a case failed because another graded function f does not exist (its cell failed)."""
+    missing = _UNDEFINED.match(got.get("error") or "")
+    name = missing and missing.group(1)
+    return f"{name} is not defined (its cell failed)" if name in functions and name != function else None
 
 
 def _why_not(function, status):

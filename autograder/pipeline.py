@@ -133,7 +133,9 @@ class Course:
                 rows.append(result)
                 progress.step(result)
             rows.sort(key=lambda r: roster.index(r.student))
-            recording.save_report(self.reports, aid, rows)
+            # a rerun of some students keeps everyone else's last result, so the export still has them all
+            kept = [r for r in recording.load_report(self.reports, aid) if r.student not in roster] if students else []
+            recording.save_report(self.reports, aid, sorted(kept + rows, key=lambda r: r.student) if kept else rows)
             progress.close(rows)
             results += rows
         return results

@@ -79,6 +79,8 @@ def store(root, db_url, student, aid, outcome, nb, policy=None):
     """Write the autograded notebook (and the submission's timestamp) and the grades; return what was Recorded."""
     folder = Path(root) / "autograded" / student / aid
     folder.mkdir(parents=True, exist_ok=True)
+    for written in (folder / f"{aid}.ipynb", folder / "timestamp.txt"):  # nbgrader autograde leaves them read-only
+        written.unlink(missing_ok=True)
     nbformat.write(nb, folder / f"{aid}.ipynb")
     stamp = Path(root) / "submitted" / student / aid / "timestamp.txt"
     submitted = stamp.read_text().strip() if stamp.exists() else ""

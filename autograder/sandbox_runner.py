@@ -379,6 +379,10 @@ def call_probe(namespace, probe, graded=()):
         namespace[name] = _on_copies(name, function, outcome)
     try:
         missing = [name for name in names if name not in namespace]
+        if missing and missing[0] != probe["function"]:  # the forward is missing: its fault, not the backward's
+            outcome["forward"] = {"value": None, "error": f"NameError: {missing[0]} is not defined", "warnings": [],
+                                  "args": plaindata.fresh(forward[1])}
+            return outcome
         if missing:
             outcome["error"] = f"NameError: {missing[0]} is not defined"
             return outcome

@@ -83,7 +83,7 @@ def test_feedback_shows_results_but_no_hidden_tests(demo_course, aid):
 
 def test_rerun_after_a_submission_breaks_leaves_no_stale_grade(demo_course):
     """Check that a student whose notebook became unreadable loses the earlier grade, not keeps it."""
-    root, _ = demo_course
+    root, results = demo_course
     aid = ASSIGNMENTS[0]
     course = Course(root)
     course.autograde([aid], ["ada"])
@@ -92,6 +92,17 @@ def test_rerun_after_a_submission_breaks_leaves_no_stale_grade(demo_course):
     assert result.status == NOT_GRADED and "malformed JSON" in result.notes[0]
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
         assert all(s.student_id != "ada" for s in gb.find_assignment(aid).submissions)
+    # a rerun of one student keeps the others' last results, so the export still lists the whole class
+    assert {r.student for r in course.load_results([aid])} == {r.student for r in results if r.assignment == aid}
+
+
+def test_a_backward_whose_forward_never_got_defined_blames_the_forward(demo_course):
+    """Check that fay's add_backward, whose add_forward cell killed the kernel, says add_forward is missing."""
+    root, _ = demo_course
+    messages = failure_messages(root, "02_computational_graphs", "fay", "add_backward")
+    assert any("add_forward raised NameError: add_forward is not defined" in m for m in messages), messages
+    messages = failure_messages(root, "02_computational_graphs", "fay", "circuit_forward_backward")
+    assert any("add_forward is not defined (its cell failed)" in m for m in messages), messages
 
 
 @pytest.fixture(scope="module")

@@ -35,8 +35,8 @@ def autograded_notebook(nb, record, outcome, kit):
         owner = function_of(gid, kit.functions) if gid in kit.points else None
         if owner:
             found = outcome.checks[owner]
-            text = f"Grader's checks of {owner}: " + ("all passed.\n" if not found else
-                                                       "\n".join(f"- {m}" for m in found) + "\n")
+            text = f"Grader's checks of {owner}:" + (" all passed.\n" if not found else
+                                                      "".join(f"\n- {m}" for m in found) + "\n")
             cell.outputs.append(nbformat.v4.new_output("stream", name="stdout", text=text))
     return nb
 
@@ -106,7 +106,7 @@ def save_report(reports, aid, results):
     reports = Path(reports)
     reports.mkdir(exist_ok=True)
     (reports / f"{aid}.json").write_text(json.dumps([asdict(r) for r in results], indent=1))
-    (reports / f"{aid}-integrity.txt").write_text("\n".join(integrity(results)) + "\n")
+    (reports / f"{aid}-integrity.txt").write_text("\n".join(integrity(results) or ["nothing suspicious"]) + "\n")
 
 
 def load_report(reports, aid):

@@ -16,7 +16,8 @@ def probes(rng):
         x, y, d, d2 = (float(v) if not shape else v for v in (x, y, d, d2))
         for gate in ("add", "mul", "max"):
             probes.append(Probe(f"{gate}_forward", (x, y), label))
-            probes.append(backward(f"{gate}_backward", f"{gate}_forward", (x, y), (d,), label + ", ties" * bool(shape)))
+            ties = ", ties" if gate == "max" and shape else ""  # x and y share entries; only max cares
+            probes.append(backward(f"{gate}_backward", f"{gate}_forward", (x, y), (d,), label + ties))
         probes.append(Probe("copy_forward", (x,), label))
         probes.append(backward("copy_backward", "copy_forward", (x,), (d, d2), label))
     x, y, d, d2 = (arr(rng, 2, 5) + 3 * np.arange(5) for _ in range(4))  # no ties: max is differentiable

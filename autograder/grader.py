@@ -36,15 +36,32 @@ class Graded:
     notebook: object = None  # the autograded notebook, with the grader's findings, when gradable
 
 
-def grade_class(root, aid, roster, limits, unsafe=False, workers=None):
-    """Grade every student of roster on aid in sandboxes; yield a Graded for each as it finishes."""
+def sandbox_or_refuse(unsafe=False):
+    """The bubblewrap that confines submissions; without one, NoSandbox unless the instructor said unsafe."""
     bwrap = sandbox.bubblewrap()
     if not bwrap and not unsafe:
         raise NoSandbox(UNSAFE_HELP)
+    return bwrap
+
+
+def prepared(aid, root, scratch):
+    """(GradingKit, font cache) for grading aid, made in scratch: once per run, not per submission."""
+    return prepare(aid, root, scratch), matplotlib_cache(scratch)
+
+
+def judged(kit, nb, run, notes=()):
+    """(Outcome, autograded notebook) of one Run of nb, with the submission's own notes first."""
+    outcome = judge_run(kit, nb, run)
+    outcome.notes = list(notes) + outcome.notes
+    return outcome, autograded_notebook(nb, run.record, outcome, kit)
+
+
+def grade_class(root, aid, roster, limits, unsafe=False, workers=None):
+    """Grade every student of roster on aid in sandboxes; yield a Graded for each as it finishes."""
+    bwrap = sandbox_or_refuse(unsafe)
     scratch = Path(tempfile.mkdtemp(prefix="backprop-grading-"))
     try:
-        kit = prepare(aid, root, scratch)
-        mpl = matplotlib_cache(scratch)
+        kit, mpl = prepared(aid, root, scratch)
         jobs = {}
         with ThreadPoolExecutor(max_workers=workers or len(os.sched_getaffinity(0))) as pool:
             for student in roster:
@@ -58,9 +75,7 @@ def grade_class(root, aid, roster, limits, unsafe=False, workers=None):
                 jobs[future] = (student, checked.notes, nb)
             for future in as_completed(jobs):
                 student, notes, nb = jobs[future]
-                run = future.result()
-                outcome = judge_run(kit, nb, run)
-                outcome.notes = notes + outcome.notes
-                yield Graded(student, True, outcome.notes, outcome, autograded_notebook(nb, run.record, outcome, kit))
+                outcome, autograded = judged(kit, nb, future.result(), notes)
+                yield Graded(student, True, outcome.notes, outcome, autograded)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -17,12 +17,10 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
 from . import sandbox, submission
-from .grader import UNSAFE_HELP, NoSandbox
-from .judging import judge_run, prepare
-from .recording import autograded_notebook
-from .running import matplotlib_cache, run_submission
+from .grader import judged, prepared, sandbox_or_refuse
+from .running import run_submission
 
-_PREPARED = {}  # (course root, assignment) -> (kit, font cache), once per process: nbgrader grades many in one
+_PREPARED = {}  # (course root, assignment) -> (kit, font cache, scratch): once per process, which grades many
 
 
 class SandboxedExecute(NbGraderPreprocessor):
@@ -34,17 +32,14 @@ class SandboxedExecute(NbGraderPreprocessor):
         """Run nb in a sandbox, judge it, and return the autograded notebook whose outputs carry the points."""
         aid, student = resources["nbgrader"]["assignment"], resources["nbgrader"]["student"]
         root = Path(self.course_root or Path.cwd())
-        bwrap = sandbox.bubblewrap()
-        if not bwrap:  # nbgrader has no --unsafe: a submission is never run unconfined from here
-            raise NoSandbox(UNSAFE_HELP)
+        bwrap = sandbox_or_refuse()  # nbgrader has no --unsafe: a submission is never run unconfined from here
         kit, fonts, scratch = _prepared(root, aid)
         to_run = submission.notebook_to_run(nb, kit.source)
         run = run_submission(kit, to_run, submission.folder(root, student, aid), sandbox.Limits(), bwrap, scratch,
                              fonts)
-        outcome = judge_run(kit, to_run, run)
+        outcome, graded = judged(kit, to_run, run)
         for note in outcome.notes + outcome.flags:
             self.log.warning("%s %s: %s", aid, student, note)
-        graded = autograded_notebook(to_run, run.record, outcome, kit)
         carry_points(graded, outcome.scores, kit.points)
         return graded, resources
 
@@ -77,5 +72,5 @@ def _prepared(root, aid):
     if key not in _PREPARED:
         scratch = Path(tempfile.mkdtemp(prefix="backprop-nbgrader-"))
         atexit.register(shutil.rmtree, scratch, ignore_errors=True)
-        _PREPARED[key] = (prepare(aid, root, scratch), matplotlib_cache(scratch), scratch)
+        _PREPARED[key] = (*prepared(aid, root, scratch), scratch)
     return _PREPARED[key]

@@ -204,8 +204,8 @@ def assert_close(name, actual, expected, tol, hint=""):
     """
     __tracebackhide__ = True  # IPython's traceback skips this frame (but still shows the line that raises)
     a, e = np.asarray(actual), np.asarray(expected)
-    if a.shape != e.shape:  # a hint about the values would point the wrong way: give it only if it speaks of shapes
-        raise GradientError(f"{name}: {diagnose(a, e)}{' ' + hint if 'shape' in hint else ''}")
+    if a.shape != e.shape:
+        raise _wrong_shape(name, a.shape, e.shape, hint)
     if not np.all(np.isfinite(a.astype(float))):
         raise GradientError(f"{name}: {diagnose(a, e)}{' ' + hint if hint else ''}")
     err = rel_error(a, e)
@@ -218,8 +218,14 @@ def assert_shape(name, actual, shape, hint=""):
     """Assert that actual has the given shape, before a test reads entries of it; otherwise raise GradientError."""
     __tracebackhide__ = True  # IPython's traceback skips this frame (but still shows the line that raises)
     if np.shape(actual) != tuple(shape):
-        raise GradientError(f"{name}: {diagnose(np.zeros(np.shape(actual)), np.zeros(shape))}"
-                            f"{' ' + hint if 'shape' in hint else ''}")
+        raise _wrong_shape(name, np.shape(actual), tuple(shape), hint)
+
+
+def _wrong_shape(name, shape, expected_shape, hint=""):
+    """The GradientError of a result with the wrong shape; a hint about values would point the wrong way there,
+    so the hint is kept only if it speaks of shapes."""
+    said = diagnose(np.zeros(shape), np.zeros(expected_shape))  # only the shapes decide what it says
+    return GradientError(f"{name}: {said}{' ' + hint if 'shape' in hint else ''}")
 
 
 def five_point_gradient(f, x, h=1e-3):
@@ -253,7 +259,7 @@ def check_directional(name, analytic, f, x, tol=1e-6, n_dirs=5, h=1e-5, seed=0, 
     x = np.asarray(x, dtype=float)
     g = np.asarray(analytic, dtype=float)
     if g.shape != x.shape:
-        raise GradientError(f"{name}: {diagnose(g, x)}")
+        raise _wrong_shape(name, g.shape, x.shape)
     rng = np.random.default_rng(seed)
     dirs = [v / np.linalg.norm(v) for v in rng.standard_normal((n_dirs,) + x.shape)]
     predicted = np.array([np.sum(v * g) for v in dirs])

@@ -4,12 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: env lab test demo release grade clean
+.PHONY: env lab test class demo release grade clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package.json package-lock.json
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@# the trial hub's proxy (make class and its test): configurable-http-proxy from npm, into node_modules/
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $(STAMP)
 
 env: $(STAMP)
@@ -19,6 +21,9 @@ lab: env  ## open the course in JupyterLab at release/ (served from the course r
 
 test: env  ## run the whole test suite
 	$(BIN)/python -m pytest
+
+class: env  ## a trial class on a local JupyterHub at 127.0.0.1 (CLASS_FLAGS=--port N): an instructor, students, the exchange
+	$(BIN)/python -m autograder class $(CLASS_FLAGS)
 
 demo: env  ## the instructor pipeline on bundled sample submissions, in build/demo
 	$(BIN)/python -m autograder demo --course-dir build/demo
@@ -30,4 +35,4 @@ grade: env  ## grade submitted/ in sandboxes, write feedback, export grades (GRA
 	$(BIN)/python -m autograder autograde $(GRADE_FLAGS) && $(BIN)/python -m autograder feedback && $(BIN)/python -m autograder export
 
 clean:
-	rm -rf $(VENV) build
+	rm -rf $(VENV) build node_modules

@@ -20,8 +20,9 @@ c.CourseDirectory.course_id = "backprop-by-hand"
 c.CourseDirectory.include = ["*.ipynb", "*.npz", "*.csv", "timestamp.txt"]
 
 # One machine serves the course (make lab): the exchange behind the Assignments tab and
-# release/collect lives in build/, not in /usr/local/share, which a user cannot write.
-c.Exchange.root = os.path.join(_ROOT, "build", "exchange")
+# release/collect lives in build/, not in /usr/local/share, which a user cannot write. On a hub
+# (make class, deploy/), BBH_EXCHANGE names the folder the students' config names too.
+c.Exchange.root = os.environ.get("BBH_EXCHANGE") or os.path.join(_ROOT, "build", "exchange")
 os.makedirs(c.Exchange.root, exist_ok=True)
 
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

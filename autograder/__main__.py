@@ -5,14 +5,15 @@
   autograde   grade every submission in submitted/ in sandboxes (bubblewrap), in parallel: one row per
               student whatever happens, a score histogram and an integrity report at the end
   feedback    write feedback HTML for the graded submissions
-  export      write the grades to a CSV file
+  export      write the grades to a CSV file (--format canvas|moodle: as that LMS's gradebook import reads it)
+  lms-import  collect a Canvas or Moodle "download all submissions" zip into submitted/ (nbgrader zip_collect)
   demo        all of the above on bundled sample submissions, in a fresh course folder
 """
 import argparse
 import shutil
 from pathlib import Path
 
-from . import samples
+from . import lms, samples
 from .notebooks import REPO
 from .pipeline import Course, copy_course
 from .results import summary
@@ -45,13 +46,21 @@ def demo(root, assignments):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["release", "validate", "autograde", "feedback", "export", "demo"])
+    parser.add_argument("command", choices=["release", "validate", "autograde", "feedback", "export", "demo",
+                                                 "lms-import"])
+    parser.add_argument("zip", nargs="?", help="lms-import: the zip downloaded from the LMS")
     parser.add_argument("--course-dir", default=None, help="course root (default: the repository; build/demo for demo)")
     parser.add_argument("--assignment", action="append", help="only this assignment (repeatable)")
     parser.add_argument("--student", action="append", help="autograde: only this student (repeatable)")
     parser.add_argument("--to", default=None, help="export: the CSV file (default: exports/grades.csv)")
     parser.add_argument("--unsafe", action="store_true",
                         help="autograde: run student code without a sandbox where none is available")
+    parser.add_argument("--lms", choices=sorted(lms.COLLECTORS), help="lms-import: which LMS the zip comes from")
+    parser.add_argument("--names", default=None,
+                        help="lms-import, export --format canvas|moodle: CSV mapping LMS ids to student ids "
+                             "(columns lms_id,student_id[,login])")
+    parser.add_argument("--format", default="course", choices=["course", *sorted(lms.COLLECTORS)],
+                        help="export: the course's own columns (default), or an LMS's gradebook import")
     parser.add_argument("--workers", type=int, default=None, help="autograde: parallel runs (default: one per core)")
     args = parser.parse_args(argv)
     if args.command == "demo":
@@ -66,8 +75,15 @@ def main(argv=None):
         print(summary(course.autograde(args.assignment, args.student, args.unsafe, args.workers)))
     elif args.command == "feedback":
         course.feedback(args.assignment)
+    elif args.command == "export" and args.format != "course":
+        lms.export_gradebook(course, args.format, args.to or course.root / "exports" / f"grades-{args.format}.csv",
+                             args.names, args.assignment)
     elif args.command == "export":
         course.export(args.to or course.root / "exports" / "grades.csv", args.assignment)
+    elif args.command == "lms-import":
+        if not (args.zip and args.lms and args.assignment and len(args.assignment) == 1):
+            parser.error("lms-import needs ZIP, --lms canvas|moodle and one --assignment")
+        return 1 if lms.import_zip(course, args.zip, args.lms, args.assignment[0], args.names).unmapped else 0
     return 0
 
 

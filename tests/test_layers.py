@@ -7,7 +7,7 @@ PACKAGE = REPO / "autograder"
 # Grading's stages, lowest first: a module may import only modules of its own or lower stages.
 STAGES = [{"assignments", "deadlines", "plaindata", "results", "notebooks", "sandbox_runner"},
           {"reference", "probes", "mistakes", "replay", "sandbox", "feedback", "submission"},
-          {"running", "judging"}, {"recording"}, {"grader"}, {"pipeline", "samples", "nbgrader_autograde"},
+          {"running", "judging"}, {"recording"}, {"grader"}, {"pipeline", "samples", "nbgrader_autograde", "lms"},
           {"__main__"}]
 
 

@@ -48,6 +48,9 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+# A submission from a student the roster lacks is graded and the student added, on every path (the
+# course's grader notes it in the row): refusing it would lose the work.
+c.Autograde.create_student = True
 # A student who deleted a test cell is still graded on it: nbgrader puts the cell back.
 c.OverwriteCells.add_missing_cells = True
 

@@ -2,28 +2,44 @@
 
 Every student gets a result row, whatever is wrong with their submission: a missing, renamed,
 empty or malformed notebook is found before anything runs; the others are graded in sandboxes
-(autograder.grader), and a crash or a hang costs only the function it happened in.
+(autograder.grader), and a crash or a hang costs only the function it happened in. A row also says
+what the instructor should know about the class around it: a student missing from the roster (graded
+and added), a newer submission waiting in nbgrader's exchange, an id that differs from another only in case.
 """
 import csv
 import json
 import logging
 import shutil
+from difflib import get_close_matches
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps.api import NbGraderAPI
+from nbgrader.auth import Authenticator
 from nbgrader.coursedir import CourseDirectory
+from nbgrader.exchange import ExchangeError
+from nbgrader.exchange.default.collect import ExchangeCollect
+from nbgrader.utils import parse_utc
 from nbgrader.validator import Validator
 from traitlets.config.loader import PyFileConfigLoader
 
-from . import grader, recording, sandbox
+from . import grader, recording, sandbox, submission
 from .deadlines import Deadlines, FractionPerDay
 from .notebooks import REPO, existing_assignments, notebook_path
 from .results import GRADED, NOT_GRADED, Progress, Result
 
+_QUIET = logging.getLogger("autograder.exchange")  # nbgrader's exchange logs a fatal error for a course it lacks
+_QUIET.addHandler(logging.NullHandler())
+_QUIET.propagate = False
+
 
 def _say(message):
     print(message, flush=True)
+
+
+def case_twins(student, known):
+    """The other ids of known that are student's but for case (nbgrader's ids are case-sensitive)."""
+    return [k for k in known if k != student and k.casefold() == student.casefold()]
 
 
 def copy_course(root, repo=None):
@@ -85,14 +101,64 @@ class Course:
             for student in students:
                 gb.update_or_create_student(student)
 
+    def enrolled(self):
+        """The ids on the gradebook's roster."""
+        with Gradebook(self.db_url) as gb:
+            return {s.id for s in gb.students}
+
     def students(self):
         """Every student the course knows: the gradebook's roster and every submission folder."""
-        with Gradebook(self.db_url) as gb:
-            known = {s.id for s in gb.students}
+        known = self.enrolled()
         submitted = self.root / "submitted"
         if submitted.exists():
             known |= {p.name for p in submitted.iterdir() if p.is_dir()}
         return sorted(known)
+
+    def in_exchange(self, aid):
+        """Map student -> the time of the submission of aid that `nbgrader collect` takes from the exchange (the
+        latest by the time in its name, or the latest before the due date under --before-duedate)."""
+        coursedir = CourseDirectory(config=self.config, assignment_id=aid)
+        collect = ExchangeCollect(coursedir=coursedir, authenticator=Authenticator(config=self.config),
+                                  config=self.config, log=_QUIET)
+        try:
+            collect.init_src()
+        except (ExchangeError, ValueError):  # no exchange for the course here (submissions copied in, an LMS's)
+            return {}
+        return {r["username"]: r["timestamp"] for r in collect.src_records}
+
+    def _roster(self, aid, students, known):
+        """Whom to grade on aid: each student asked for once, else everyone known; refuse ids nobody knows."""
+        if not students:
+            return known
+        asked = list(dict.fromkeys(students))
+        unknown = [s for s in asked if s not in known]
+        refused = []
+        for s in unknown:  # graded, each would add a `no submission` row to every export, and an id to the roster
+            close = case_twins(s, known) or get_close_matches(s, known)
+            refused.append(f"{s}: not on the roster, and no submission of {aid} (collected or in the exchange)"
+                           + (f"; did you mean {', '.join(close)}?" if close else ""))
+        if refused:
+            raise SystemExit("\n".join(refused))
+        return asked
+
+    def _class_notes(self, aid, student, known, enrolled, waiting):
+        """What a student's row says of the class around the submission: off the roster, a newer submission
+        waiting in the exchange, an id that differs from another only in case."""
+        notes = []
+        if enrolled and student not in enrolled:
+            notes.append("not on the roster: added to it")
+        stamp = submission.timestamp(self.root, student, aid)
+        collected, arrived = parse_utc(stamp) if stamp else None, waiting.get(student)
+        if arrived and (collected is None or arrived > collected):
+            than = f"newer than the one collected (of {collected:%Y-%m-%d %H:%M:%S} UTC)" if collected else \
+                "never collected"
+            notes.append(f"a submission of {arrived:%Y-%m-%d %H:%M:%S} UTC waits in the exchange, {than}: "
+                         f"`nbgrader collect --update {aid}`, then grade again")
+        twins = case_twins(student, known)
+        if twins:
+            notes.append(f"id differs only in case from {', '.join(twins)}: if they are one student, move the "
+                         f"submission to one id and `nbgrader db student remove` the other")
+        return notes
 
     def _register_due_date(self, aid):
         """Put aid's due date from the config into the gradebook, where nbgrader's own tools read it too."""
@@ -116,7 +182,9 @@ class Course:
             self._register_due_date(aid)  # the config may have changed since the release
             with Gradebook(self.db_url) as gb:
                 max_score = float(gb.find_assignment(aid).max_score)
-            roster, rows = students or self.students(), []
+            waiting, enrolled = self.in_exchange(aid), self.enrolled()
+            known = sorted(set(self.students()) | set(waiting))
+            roster, rows = self._roster(aid, students, known), []
             progress = Progress(len(roster), aid)
             for graded in grader.grade_class(self.root, aid, roster, limits or sandbox.Limits(), unsafe, workers):
                 result = Result(graded.student, aid, NOT_GRADED, 0.0, max_score, graded.notes)
@@ -130,6 +198,7 @@ class Course:
                         result.notes.append(self.late_policy.describe(recorded.seconds_late, recorded.late_penalty))
                 else:
                     recording.forget(self.db_url, graded.student, aid)
+                result.notes += self._class_notes(aid, graded.student, known, enrolled, waiting)
                 rows.append(result)
                 progress.step(result)
             rows.sort(key=lambda r: roster.index(r.student))

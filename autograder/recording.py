@@ -13,6 +13,8 @@ from sqlalchemy.exc import SAWarning
 from .notebooks import copy_notebook, function_of, grade_id
 from .results import Result, integrity
 from .sandbox_runner import NOT_RUN
+from .submission import folder as submitted_folder
+from .submission import timestamp as submitted_at
 
 
 def autograded_notebook(nb, record, outcome, kit):
@@ -82,10 +84,9 @@ def store(root, db_url, student, aid, outcome, nb, policy=None):
     for written in (folder / f"{aid}.ipynb", folder / "timestamp.txt"):  # nbgrader autograde leaves them read-only
         written.unlink(missing_ok=True)
     nbformat.write(nb, folder / f"{aid}.ipynb")
-    stamp = Path(root) / "submitted" / student / aid / "timestamp.txt"
-    submitted = stamp.read_text().strip() if stamp.exists() else ""
-    if stamp.exists():
-        shutil.copy(stamp, folder / "timestamp.txt")
+    submitted = submitted_at(root, student, aid)
+    if submitted:
+        shutil.copy(submitted_folder(root, student, aid) / "timestamp.txt", folder / "timestamp.txt")
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=SAWarning)
         return record_grades(db_url, aid, student, outcome, aid, submitted, policy)

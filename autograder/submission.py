@@ -19,6 +19,12 @@ def folder(root, student, aid):
     return Path(root) / "submitted" / student / aid
 
 
+def timestamp(root, student, aid):
+    """When the submission came in, as nbgrader's submit wrote it into timestamp.txt (collect keeps it), or ""."""
+    stamp = folder(root, student, aid) / "timestamp.txt"
+    return stamp.read_text().strip() if stamp.exists() else ""
+
+
 def preflight(root, student, aid, release_nb):
     """Read a submission and say whether it can be graded: missing, renamed, malformed, edited or deleted cells."""
     where = folder(root, student, aid)

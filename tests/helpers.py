@@ -1,5 +1,9 @@
 """Helpers the test modules share: the values inside results, comparing results, sample calls of graded functions,
-the scores and messages of an autograded course."""
+the scores and messages of an autograded course, a class run through nbgrader's exchange."""
+import subprocess
+import sys
+from pathlib import Path
+
 import nbformat
 import numpy as np
 from nbgrader.api import Gradebook
@@ -17,6 +21,7 @@ from autograder.notebooks import (
     outside,
     read_notebook,
 )
+from autograder.pipeline import Course, copy_course
 from autograder.plaindata import Named
 from autograder.sandbox_runner import PROBE_FUNCTIONS
 from course.gradcheck import rel_error
@@ -112,3 +117,32 @@ def failure_messages(root, aid, student, function):
     return [f"{out.ename}: {out.evalue}" if out.output_type == "error" else out.text
             for gid, cell in nbgrader_cells(nb, "grade").items() if function_of(gid, functions) == function
             for out in cell.outputs if out.output_type == "error" or out.get("text", "").startswith("Grader's")]
+
+
+def configure(root, line):
+    """Add one line to the course's nbgrader_config.py."""
+    with open(Path(root) / "nbgrader_config.py", "a") as fh:
+        fh.write(f"\n{line}\n")
+
+
+def nbgrader(cwd, *args, exchange):
+    """Run one nbgrader command in cwd against a test's exchange; return its output."""
+    done = subprocess.run([sys.executable, "-m", "nbgrader", *args, "--course", "backprop-by-hand",
+                           f"--Exchange.root={exchange}"], cwd=cwd, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout + done.stderr
+
+
+def released_class(base, aid):
+    """(course root, a student's folder, the exchange) under base, once the instructor released aid into it.
+
+    The course's config names the exchange too, so the course's own commands see what students submitted.
+    """
+    root, student, exchange = copy_course(base / "course"), base / "student", base / "exchange"
+    student.mkdir()
+    exchange.mkdir()
+    exchange.chmod(0o777)
+    configure(root, f"c.Exchange.root = {str(exchange)!r}")
+    Course(root).release([aid])
+    nbgrader(root, "release_assignment", aid, exchange=exchange)
+    return root, student, exchange

@@ -5,37 +5,22 @@ exchange of the test's own; the student is the Unix user running the test.
 """
 import getpass
 import json
-import subprocess
-import sys
 
 import pytest
 
 from autograder.notebooks import fill, notebook_path, read_notebook, solution_code
-from autograder.pipeline import Course, copy_course
+from autograder.pipeline import Course
+from helpers import nbgrader, released_class
 
 pytestmark = pytest.mark.slow
 
 AID = "02_computational_graphs"
 
 
-def nbgrader(cwd, *args, exchange):
-    """Run one nbgrader command against the test's exchange; return its output."""
-    done = subprocess.run([sys.executable, "-m", "nbgrader", *args, "--course", "backprop-by-hand",
-                           f"--Exchange.root={exchange}"], cwd=cwd, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done.stdout + done.stderr
-
-
 @pytest.fixture(scope="module")
 def collected(tmp_path_factory):
     """A course whose instructor released 02 and collected a student's second submission of it."""
-    base = tmp_path_factory.mktemp("exchange")
-    root, student, exchange = copy_course(base / "course"), base / "student", base / "exchange"
-    student.mkdir()
-    exchange.mkdir()
-    exchange.chmod(0o777)
-    Course(root).release([AID])
-    nbgrader(root, "release_assignment", AID, exchange=exchange)
+    root, student, exchange = released_class(tmp_path_factory.mktemp("exchange"), AID)
     nbgrader(student, "fetch_assignment", AID, exchange=exchange)
     fetched = student / AID / f"{AID}.ipynb"
     code = solution_code(read_notebook(notebook_path(root, "source", AID)))

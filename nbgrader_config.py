@@ -16,8 +16,9 @@ c = get_config()  # noqa: F821  (nbgrader provides get_config)
 c.CourseDirectory.root = _ROOT
 c.CourseDirectory.course_id = "backprop-by-hand"
 # Only notebooks and small data files travel from source/ to release/ and into submissions, and
-# the time a submission came in (submit writes timestamp.txt; collect must keep it, for deadlines).
-c.CourseDirectory.include = ["*.ipynb", "*.npz", "*.csv", "timestamp.txt"]
+# the time a submission came in (submit writes timestamp.txt; collect must keep it, for deadlines), and
+# the secret submit writes beside it, without which release_feedback cannot name the student's feedback.
+c.CourseDirectory.include = ["*.ipynb", "*.npz", "*.csv", "timestamp.txt", "submission_secret.txt"]
 
 # One machine serves the course (make lab): the exchange behind the Assignments tab and
 # release/collect lives in build/, not in /usr/local/share, which a user cannot write. On a hub

@@ -8,12 +8,14 @@
   export      write the grades to a CSV file (--format canvas|moodle: as that LMS's gradebook import reads it)
   lms-import  collect a Canvas or Moodle "download all submissions" zip into submitted/ (nbgrader zip_collect)
   demo        all of the above on bundled sample submissions, in a fresh course folder
+  class       a trial class on a local JupyterHub at 127.0.0.1 (make class): an instructor, students, the
+              exchange with every assignment released; run again, it carries on where it stopped
 """
 import argparse
 import shutil
 from pathlib import Path
 
-from . import lms, samples
+from . import lms, samples, trial_class
 from .notebooks import REPO
 from .pipeline import Course, copy_course
 from .results import summary
@@ -47,9 +49,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["release", "validate", "autograde", "feedback", "export", "demo",
-                                                 "lms-import"])
+                                                 "lms-import", "class"])
     parser.add_argument("zip", nargs="?", help="lms-import: the zip downloaded from the LMS")
-    parser.add_argument("--course-dir", default=None, help="course root (default: the repository; build/demo for demo)")
+    parser.add_argument("--course-dir", default=None,
+                        help="course root (default: the repository; build/demo for demo); class: build/class")
     parser.add_argument("--assignment", action="append", help="only this assignment (repeatable)")
     parser.add_argument("--student", action="append", help="autograde: only this student (repeatable)")
     parser.add_argument("--to", default=None, help="export: the CSV file (default: exports/grades.csv)")
@@ -61,10 +64,14 @@ def main(argv=None):
                              "(columns lms_id,student_id[,login])")
     parser.add_argument("--format", default="course", choices=["course", *sorted(lms.COLLECTORS)],
                         help="export: the course's own columns (default), or an LMS's gradebook import")
+    parser.add_argument("--port", type=int, default=8000, help="class: the hub's port on 127.0.0.1 (default 8000)")
     parser.add_argument("--workers", type=int, default=None, help="autograde: parallel runs (default: one per core)")
     args = parser.parse_args(argv)
     if args.command == "demo":
         demo(args.course_dir or REPO / "build" / "demo", args.assignment)
+        return 0
+    if args.command == "class":
+        trial_class.run(args.course_dir or REPO / "build" / "class", args.port, args.assignment)
         return 0
     course = Course(args.course_dir or REPO)
     if args.command == "release":

@@ -77,16 +77,22 @@ def record_grades(db_url, aid, student, outcome, notebook_name, submitted="", po
                         notebook.late_submission_penalty or 0.0, submitted, late)
 
 
+# What nbgrader's submit writes beside the notebook and its later steps read: the time (deadlines) and
+# the secret that names the student's feedback in the exchange (release_feedback, fetch_feedback).
+BESIDE = ("timestamp.txt", "submission_secret.txt")
+
+
 def store(root, db_url, student, aid, outcome, nb, policy=None):
     """Write the autograded notebook (and the submission's timestamp) and the grades; return what was Recorded."""
     folder = Path(root) / "autograded" / student / aid
     folder.mkdir(parents=True, exist_ok=True)
-    for written in (folder / f"{aid}.ipynb", folder / "timestamp.txt"):  # nbgrader autograde leaves them read-only
-        written.unlink(missing_ok=True)
+    for written in (f"{aid}.ipynb", *BESIDE):  # nbgrader autograde leaves them read-only
+        (folder / written).unlink(missing_ok=True)
     nbformat.write(nb, folder / f"{aid}.ipynb")
     submitted = submitted_at(root, student, aid)
-    if submitted:
-        shutil.copy(submitted_folder(root, student, aid) / "timestamp.txt", folder / "timestamp.txt")
+    for name in BESIDE:
+        if (submitted_folder(root, student, aid) / name).exists():
+            shutil.copy(submitted_folder(root, student, aid) / name, folder / name)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=SAWarning)
         return record_grades(db_url, aid, student, outcome, aid, submitted, policy)

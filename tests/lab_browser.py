@@ -9,7 +9,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.local_servers import free_port, wait_until_up
 from autograder.notebooks import REPO, existing_assignments, fill, notebook_path, read_notebook, solution_code
 from autograder.pipeline import copy_course
 
@@ -51,12 +51,6 @@ def course_with_solutions(root, code=None):
         release = read_notebook(notebook_path(REPO, "release", aid))
         nbformat.write(fill(release, {**solutions, **(code or {}).get(aid, {})}), path)
     return root
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _isolated_env(home):
@@ -94,7 +88,7 @@ class LabServer:
 
     def __init__(self, root, home, options=()):
         self.root, self.home = Path(root).resolve(), Path(home)
-        self.port, self.token = _free_port(), secrets.token_hex(16)
+        self.port, self.token = free_port(), secrets.token_hex(16)
         self.log_path = self.home / "server.log"
         env = _isolated_env(self.home)
         for plugin, settings in LAB_SETTINGS.items():
@@ -135,16 +129,12 @@ class LabServer:
         return self.log_path.read_text(errors="replace")
 
     def _wait_until_up(self, timeout=60):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited with {self.process.returncode}:\n{self.log()[-3000:]}")
-            with suppress(OSError):
-                if self.request("GET", "api/status")[0] == 200:
-                    return
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"JupyterLab did not answer within {timeout} s:\n{self.log()[-3000:]}")
+        try:
+            wait_until_up(self.process, lambda: self.request("GET", "api/status")[0] == 200, "JupyterLab", self.log,
+                          timeout)
+        except TimeoutError:
+            self.stop()
+            raise
 
     def stop(self):
         """Shut the server and its kernels down; kill and report any process still working in the course."""

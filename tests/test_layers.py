@@ -5,10 +5,10 @@ from autograder.notebooks import REPO
 
 PACKAGE = REPO / "autograder"
 # Grading's stages, lowest first: a module may import only modules of its own or lower stages.
-STAGES = [{"assignments", "deadlines", "plaindata", "results", "notebooks", "sandbox_runner"},
+STAGES = [{"assignments", "deadlines", "local_servers", "plaindata", "results", "notebooks", "sandbox_runner"},
           {"reference", "probes", "mistakes", "replay", "sandbox", "feedback", "submission"},
-          {"running", "judging"}, {"recording"}, {"grader"}, {"pipeline", "samples", "nbgrader_autograde", "lms"},
-          {"__main__"}]
+          {"running", "judging"}, {"recording"}, {"grader"}, {"pipeline", "samples", "nbgrader_autograde", "lms", "trial_class"},
+          {"deploy"}, {"__main__"}]
 
 
 def module_name(path):

@@ -1,4 +1,4 @@
-"""Toy data for the perceptron notebook: the four binary inputs, logic-gate labels, random separable sets.
+"""Data of the notebooks: the perceptron's binary inputs, gate labels and separable sets; 06's digits.
 
 Data only: nothing here computes a graded answer.
 """
@@ -48,3 +48,31 @@ def separable_data(n=40, seed=0, margin=0.15):
     order = firsts + [i for i in range(len(sides)) if i not in firsts][: n - 2]
     order = sorted(order)
     return candidates[order], sides[order], normal, float(offset)
+
+
+# The 8×8 handwritten digits of notebook 06: UCI "Optical Recognition of Handwritten Digits" (E. Alpaydin,
+# C. Kaynak, 1998; CC BY 4.0), the 1,797 images scikit-learn ships, stored in digits.npz beside the notebook.
+DIGITS_COUNT, DIGITS_TRAIN = 1797, 1497
+
+
+def digits(path="digits.npz"):
+    """Return (X_train, y_train, X_test, y_test): the course's fixed split of the digits, pixels in [0, 1].
+
+    X_*: (N, 1, 8, 8) float64, the stored values 0-16 divided by 16; y_*: (N,) int64 labels 0-9.
+    The split is fixed: order = np.random.default_rng(0).permutation(1797); its first 1,497 indices
+    train, the last 300 test.
+    """
+    try:
+        with np.load(path) as stored:
+            images, labels = stored["images"], stored["labels"]
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{path} is missing: it comes with the notebook, in the same folder") from None
+    except (KeyError, ValueError, OSError) as err:
+        raise ValueError(f"{path} is not the course's digits file ({err}); fetch the notebook's folder again") from None
+    if images.shape != (DIGITS_COUNT, 8, 8) or labels.shape != (DIGITS_COUNT,):
+        raise ValueError(f"{path} holds images {images.shape} and labels {labels.shape}, "
+                         f"not ({DIGITS_COUNT}, 8, 8) and ({DIGITS_COUNT},): fetch the notebook's folder again")
+    order = np.random.default_rng(0).permutation(DIGITS_COUNT)
+    X = images[order].astype(np.float64)[:, None] / 16.0
+    y = labels[order].astype(np.int64)
+    return X[:DIGITS_TRAIN], y[:DIGITS_TRAIN], X[DIGITS_TRAIN:], y[DIGITS_TRAIN:]

@@ -7,7 +7,8 @@ PACKAGE = REPO / "autograder"
 # Grading's stages, lowest first: a module may import only modules of its own or lower stages.
 STAGES = [{"assignments", "deadlines", "local_servers", "plaindata", "results", "notebooks", "sandbox_runner"},
           {"reference", "probes", "mistakes", "replay", "sandbox", "feedback", "submission"},
-          {"running", "judging"}, {"recording"}, {"grader"}, {"pipeline", "samples", "nbgrader_autograde", "lms", "trial_class"},
+          {"running", "judging"}, {"recording"}, {"grader"},
+          {"pipeline", "samples", "nbgrader_autograde", "lms", "trial_class"},
           {"deploy"}, {"__main__"}]
 
 

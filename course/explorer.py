@@ -111,15 +111,20 @@ class Explorer(widgets.VBox):
     moving artists with self.move(artist); and refresh(), which sets the moving artists from
     self.shown. draw() runs again only when still_key() changes. A subclass's readout maps keys
     of self.shown to labels: those numbers are also written as text between controls and figure,
-    where they can be read exactly, copied, and checked by a browser.
+    where they can be read exactly, copied, and checked by a browser. panels: how many axes side by
+    side (self.axes: one, or an array of them), or a mosaic of named ones (self.axes: a dict), its
+    rows' heights in the ratios heights.
     """
 
     readout = {}
 
-    def __init__(self, controls, figsize, panels=1, layout=None, above=()):
+    def __init__(self, controls, figsize, panels=1, layout=None, above=(), heights=None):
         self.controls, self.shown, self._busy, self._key = controls, {}, False, object()  # nothing drawn yet
         self.numbers = widgets.HTML()
-        self.figure, self.axes = plt.subplots(1, panels, figsize=figsize)
+        if isinstance(panels, int):
+            self.figure, self.axes = plt.subplots(1, panels, figsize=figsize)
+        else:  # a mosaic of named panels, as plt.subplot_mosaic takes it: self.axes maps the names to axes
+            self.figure, self.axes = plt.subplot_mosaic(panels, figsize=figsize, height_ratios=heights)
         plt.close(self.figure)  # shown through the Image widget only, not again by the inline backend
         self.picture = Picture(self.figure)
         self.move = self.picture.move

@@ -1,16 +1,17 @@
-"""Take the README's screenshots in the real browser: an explorer, and a failed gradient check's diagnosis.
+"""Take the README's screenshots in the real browser: explorers, and a failed gradient check's diagnosis.
 
     .venv/bin/python tests/readme_screenshots.py
 
-Writes docs/explorer.png (the gradient-check explorer of notebook 02, h moved down) and
-docs/gradient-check-diagnosis.png (notebook 04 with average pooling's 1/m forgotten), each
-cropped to its notebook cell.
+Writes docs/explorer.png (the gradient-check explorer of notebook 02, h moved down),
+docs/gradient-check-diagnosis.png (notebook 04 with average pooling's 1/m forgotten) and
+docs/saliency.png (06's saliency explorer on the network the notebook trains, a few digits on;
+once 06 is registered), each cropped to its notebook cell.
 """
 import tempfile
 from pathlib import Path
 
 from autograder.mistakes import catalogue
-from autograder.notebooks import REPO, notebook_path, read_notebook, solution_code
+from autograder.notebooks import REPO, existing_assignments, notebook_path, read_notebook, solution_code
 from lab_browser import (
     ERROR_OUTPUT,
     VIEWPORT,
@@ -28,15 +29,20 @@ from lab_browser import (
 DOCS = REPO / "docs"
 MISTAKE = ("04_pooling_backprop", "avg_pool_backward", "missing-one-over-m")
 EXPLORER = ("02_computational_graphs", "gradient_check_explorer(numerical_gradient)", [("h", "ArrowLeft")] * 8)
+SALIENCY = ("06_train_a_cnn", "saliency_explorer(params", [("test digit", "ArrowRight")] * 3)
 
 
-def explorer_shot(page, server, path):
-    aid, code, moves = EXPLORER
-    open_notebook(page, server, release_path(aid), workspace="explorer")
+def explorer_shot(page, server, path, explorer=EXPLORER):
+    aid, code, moves = explorer
+    open_notebook(page, server, release_path(aid), workspace=f"explorer-{aid}")
     run_all_cells(page)
     for slider, key in moves:
         press_and_time(cell_output(page, code), slider, key)
     code_cell(page, code).screenshot(path=path)
+
+
+def saliency_shot(page, server, path):
+    explorer_shot(page, server, path, SALIENCY)
 
 
 def diagnosis_shot(page, server, path):
@@ -55,7 +61,12 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         root = course_with_solutions(Path(tmp) / "course", {aid: {function: wrong}})
         with lab_server(root, Path(tmp) / "home") as server, chromium() as browser:
-            for shoot, name in [(explorer_shot, "explorer.png"), (diagnosis_shot, "gradient-check-diagnosis.png")]:
+            for shoot, name, aid in [(explorer_shot, "explorer.png", EXPLORER[0]),
+                                     (diagnosis_shot, "gradient-check-diagnosis.png", MISTAKE[0]),
+                                     (saliency_shot, "saliency.png", SALIENCY[0])]:
+                if aid not in existing_assignments(root):
+                    print(f"no {DOCS / name}: {aid} is not registered yet, or has no notebook")
+                    continue
                 page = browser.new_page(viewport=VIEWPORT)
                 shoot(page, server, DOCS / name)
                 page.close()

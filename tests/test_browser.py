@@ -5,7 +5,10 @@ and one headless Chromium serve the whole module. Every release notebook runs fr
 without an error or stderr output; every explorer's slider, moved with the keyboard, changes the
 numbers the explorer shows to what the reference solutions give at the new position, and the
 time from key press to the new picture is measured in the browser. Screenshots and the timings
-go to build/browser-artefacts/.
+go to build/browser-artefacts/. An explorer whose numbers depend on what the notebook computed
+before it (06's saliency explorer: the network the notebook trained) has a line put in front of
+its call, in the course copy, that saves those inputs for its check (KERNEL_INPUTS). Explorers of
+an assignment not registered yet are checked once it is.
 """
 import json
 import re
@@ -15,6 +18,7 @@ import time
 from functools import cache
 from pathlib import Path
 
+import nbformat
 import numpy as np
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -23,6 +27,7 @@ from autograder import reference as ref
 from autograder.notebooks import REPO, nbgrader_cells, notebook_path, read_notebook
 from conftest import ASSIGNMENTS
 from course import widgets
+from course.cnn_widgets import CONV_PARAM, POOL_PARAM
 from course.data import BINARY_INPUTS, GATE_LABELS
 from course.gradcheck import rel_error
 from course.gradcheck_widgets import STEPS, X0, _exact, _f
@@ -49,6 +54,23 @@ ARTEFACTS = REPO / "build" / "browser-artefacts"
 VALIDATED = "01_perceptron_xor"  # the quickest notebook to validate twice
 UNCHANGED = f"release/{VALIDATED}/unchanged.ipynb"
 MEASURED = {"widget_update_ms": {}, "run_all_seconds": {}}
+# explorer -> the line that saves, just before the explorer's call, the kernel's inputs its check needs
+# (to the .npz path given), and where each was saved once the fixture has put the line in
+KERNEL_INPUTS = {"saliency_explorer": "np.savez({path!r}, X_test=X_test, y_test=y_test, **params)"}
+SAVED = {}
+
+
+def save_kernel_inputs(root, folder):
+    """Put KERNEL_INPUTS' lines in front of their explorers' calls in root's release notebooks (cells stay one)."""
+    for name, line in KERNEL_INPUTS.items():
+        aid, code = EXPLORERS[name][:2]
+        if aid not in ASSIGNMENTS:
+            continue
+        path, SAVED[name] = notebook_path(root, "release", aid), folder / f"{name}.npz"
+        notebook = read_notebook(path)
+        cell = next(c for c in notebook.cells if c.cell_type == "code" and code in c.source)
+        cell.source = line.format(path=str(SAVED[name])) + "\n" + cell.source
+        nbformat.write(notebook, path)
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +79,7 @@ def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("browser")
     root = course_with_solutions(tmp / "course")
     shutil.copy(notebook_path(REPO, "release", VALIDATED), root / UNCHANGED)
+    save_kernel_inputs(root, tmp)
     with lab_server(root, tmp / "home") as lab:
         yield lab
 
@@ -196,6 +219,31 @@ def check_input_pixel(text, col):
                  ref.conv_backward_naive(ex.upstream((4, 4)), cache)[0][0, 0, 2, col])
 
 
+def check_saliency(text, digit, choice="true"):
+    saved = np.load(SAVED["saliency_explorer"])
+    params = {k: saved[k] for k in ("W1", "b1", "W2", "b2")}
+    x, label = saved["X_test"][digit:digit + 1], int(saved["y_test"][digit])
+    a, conv_cache = ref.conv_forward_fast(x, params["W1"], params["b1"], CONV_PARAM)
+    h, relu_cache = ref.relu_forward(a)
+    m, pool_cache = ref.max_pool_forward(h, POOL_PARAM)
+    scores, affine_cache = ref.affine_forward(m.reshape(1, -1), params["W2"], params["b2"])
+    predicted = int(np.argmax(scores))
+    target = {"true": label, "predicted": predicted}.get(choice, choice)
+    upstream = np.zeros((1, 10))
+    upstream[0, target] = 1.0
+    dm = ref.affine_backward(upstream, affine_cache)[0]
+    dh = ref.relu_backward(ref.max_pool_backward(dm.reshape(m.shape), pool_cache), relu_cache)
+    saliency = ref.conv_backward_fast(dh, conv_cache)[0][0, 0]
+    peak = np.unravel_index(np.argmax(np.abs(saliency)), saliency.shape)
+    shown = readout(text)
+    assert [shown[k] for k in ("test digit", "label", "predicted", "class")] == [digit, label, predicted, target]
+    assert_shows("its score", shown["its score"], scores[0, target])
+    p = np.exp(scores[0] - scores.max())
+    assert_shows("probabilities", shown["probabilities"], p / p.sum())
+    assert shown["strongest pixel (row, col)"] == list(peak)
+    assert_shows("its gradient", shown["its gradient"], saliency[peak])
+
+
 # explorer -> (assignment, code that shows it, slider, [(key, slider position after it)], check)
 EXPLORERS = {
     "perceptron_explorer": ("01_perceptron_xor", "perceptron_explorer(perceptron_predict)", "w2",
@@ -219,7 +267,13 @@ EXPLORERS = {
     "input_pixel_explorer": ("05_conv_backprop", "input_pixel_explorer(conv_forward_naive", "pixel col",
                              [("ArrowRight", 3), ("ArrowRight", 4), ("Home", 0), ("ArrowRight", 1),
                               ("ArrowRight", 2)], check_input_pixel),
+    "saliency_explorer": ("06_train_a_cnn", "saliency_explorer(params", "test digit",
+                          [("ArrowRight", 1), ("ArrowRight", 2), ("ArrowRight", 3), ("ArrowLeft", 2), ("End", 299)],
+                          check_saliency),
 }
+# explorer -> [(button, the value it gives)]: buttons clicked after the slider's moves, checked with check(text,
+# position, value)
+CLICKS = {"saliency_explorer": [("predicted", "predicted"), ("7", 7), ("true label", "true")]}
 
 
 TIMED = 10  # presses after the checked moves, back and forth, for a steadier median update time
@@ -234,15 +288,15 @@ def back_and_forth(last_key):
 # explorer -> the fraction of its slider's track a mouse drag ends at (the gradient check's readout
 # rounds h, so its drag could not be checked exactly)
 DRAGS = {"perceptron_explorer": 0.8, "sigmoid_explorer": 0.8, "neuron_explorer": 0.3, "pooling_explorer": 0.4,
-         "flip_explorer": 0.6, "input_pixel_explorer": 0.2}
+         "flip_explorer": 0.6, "input_pixel_explorer": 0.2, "saliency_explorer": 0.3}
 
 
-def shows_after_drag(numbers, check, position, timeout=20):
-    """Wait until the explorer's numbers pass check at position (the drag's last value); raise if never."""
+def shows_soon(numbers, check, position, *more, timeout=20):
+    """Wait until the explorer's numbers pass check at position (a drag's or click's last value); raise if never."""
     deadline = time.monotonic() + timeout
     while True:
         try:
-            return check(numbers.inner_text(), position)
+            return check(numbers.inner_text(), position, *more)
         except (AssertionError, KeyError, ValueError):
             if time.monotonic() > deadline:
                 raise
@@ -253,7 +307,7 @@ def test_every_notebook_uses_the_explorers_checked_here():
     """Check that EXPLORERS names each explorer call in the release notebooks, so none goes unchecked."""
     calls = {name for aid in ASSIGNMENTS for cell in read_notebook(notebook_path(REPO, "release", aid)).cells
              for name in EXPLORERS if cell.cell_type == "code" and f"{name}(" in cell.source}
-    assert calls == set(EXPLORERS)
+    assert calls == {name for name, (aid, *_) in EXPLORERS.items() if aid in ASSIGNMENTS}  # once registered, all
     assert {n for n in vars(widgets) if n.endswith("_explorer")} == set(EXPLORERS)
 
 
@@ -288,9 +342,15 @@ def test_notebook_runs_in_jupyterlab_and_its_explorers_show_the_right_numbers(ai
         if name in DRAGS:
             position = json.loads(drag_slider(output, label, DRAGS[name]))  # an int for an IntSlider
             try:
-                shows_after_drag(numbers, check, position)
+                shows_soon(numbers, check, position)
             except AssertionError as err:
                 raise AssertionError(f"{name} after a drag of {label} to {position}: {err}") from None
+        for button, value in CLICKS.get(name, ()):
+            output.get_by_role("button", name=button, exact=True).click()
+            try:
+                shows_soon(numbers, check, position, value)
+            except AssertionError as err:
+                raise AssertionError(f"{name} after a click on {button!r}: {err}") from None
         MEASURED["widget_update_ms"][name] = times  # printed by report(), with the other explorers'
         # a generous bound: a stuck or pathologically slow explorer fails, a busy machine does not
         assert statistics.median(times) < 2000, f"{name} takes {statistics.median(times):.0f} ms per update"

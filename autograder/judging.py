@@ -5,6 +5,7 @@ that fraction of its points. A case that went through another graded function th
 judged by replaying the source solution on its calls (autograder.replay), or not at all.
 """
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,8 @@ class GradingKit:
     points: dict
     solutions: str  # the source notebook's solutions, replayed for functions that call a wrong one
     folder: Path
+    extra_seconds: dict = field(default_factory=dict)  # function -> what its probes need beyond the function budget
+    course_files: dict = field(default_factory=dict)  # the notebook's data files (relative path -> the course's copy)
 
 
 @dataclass
@@ -48,8 +51,26 @@ def prepare(aid, root, workdir):
     folder = Path(workdir) / aid
     folder.mkdir(parents=True)
     plaindata.save(folder / "probes", [plain(p) for p in found])
+    extra = {f: sum(p.seconds for p in found if p.function == f) for f in solutions}
     return GradingKit(aid, source, release, list(solutions), found, [expected(p) for p in found],
-                      [expected_forward(p) for p in found], points(source), "\n".join(solutions.values()), folder)
+                      [expected_forward(p) for p in found], points(source), "\n".join(solutions.values()), folder,
+                      {f: s for f, s in extra.items() if s}, _course_files(notebook_path(root, "source", aid).parent,
+                                                                         folder / "course"))
+
+
+def _course_files(source_dir, into):
+    """Copy the files that come with the notebook (its data) into `into`: relative path -> the copy.
+
+    Copied once per run, so a submission is graded with the data as the run began, never with its own.
+    """
+    found = {}
+    for path in sorted(source_dir.rglob("*")):
+        rel = path.relative_to(source_dir)
+        if path.is_file() and path.suffix != ".ipynb" and not any(part.startswith(".") for part in rel.parts):
+            found[str(rel)] = into / rel
+            found[str(rel)].parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, found[str(rel)])
+    return found
 
 
 def judge_function(kit, function, status, values, wrong=frozenset()):
@@ -203,7 +224,7 @@ def judge_run(kit, nb, run):
         if cells_ok and all(cells_ok) != (fractions[f] == 1.0) and (all(cells_ok) or not blamed):
             outcome.flags.append(f"{f}: the notebook's own tests {'pass' if all(cells_ok) else 'fail'} but the "
                                  f"grader's checks {'fail' if all(cells_ok) else 'pass'}")
-    outcome.flags += (record or {}).get("integrity", []) + run.strays
+    outcome.flags += (record or {}).get("integrity", []) + run.strays + run.replaced
     return outcome
 
 

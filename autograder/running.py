@@ -18,6 +18,7 @@ class Run:
     values: dict = field(default_factory=dict)  # function -> its outputs on its probes
     problems: list = field(default_factory=list)  # what went wrong with the run as a whole
     strays: list = field(default_factory=list)  # files written outside the working folder
+    replaced: list = field(default_factory=list)  # the course's data files the submission brought changed
     seconds: float = 0.0
 
 
@@ -26,6 +27,7 @@ def run_submission(kit, nb, submission_dir, limits, bwrap, scratch, mpl_cache):
     box = Path(tempfile.mkdtemp(dir=scratch))
     dirs = {name: box / name for name in ("job", "out", "work", "home", "tmp", "state")}
     shutil.copytree(submission_dir, dirs["work"], ignore=shutil.ignore_patterns("*.ipynb"))
+    replaced = _course_data(kit.course_files, dirs["work"])
     for name in ("job", "out", "home", "tmp", "state"):
         dirs[name].mkdir(exist_ok=True)
     shutil.copytree(mpl_cache, dirs["state"] / "mpl")
@@ -36,13 +38,14 @@ def run_submission(kit, nb, submission_dir, limits, bwrap, scratch, mpl_cache):
     job = {"cells": [{"source": c.source, "kind": _kind(c, kit)} for c in code],
            "functions": kit.functions, "probes": f"{inside('job')}/probes", "out": inside("out"),
            "cell_timeout": limits.cell_seconds, "cells_timeout": limits.cells_seconds,
-           "function_timeout": limits.function_seconds, "memory_bytes": limits.memory_bytes,
+           "function_timeout": limits.function_seconds, "extra_seconds": kit.extra_seconds,
+           "memory_bytes": limits.memory_bytes,
            "function_memory_bytes": limits.function_memory_bytes}
     (dirs["job"] / "job.json").write_text(json.dumps(job))
     names = dict(job_dir=dirs["job"], out_dir=dirs["out"], work_dir=dirs["work"], home_dir=dirs["home"],
                  tmp_dir=dirs["tmp"], state_dir=dirs["state"], workdir_name=kit.aid)
     argv, env = (sandbox.command(bwrap, **names), {}) if bwrap else sandbox.plain_command(**names)
-    wall = limits.wall(len(kit.functions))
+    wall = limits.wall(len(kit.functions), sum(kit.extra_seconds.values()))
     code_, seconds = sandbox.run(argv, env, limits, wall, box / "sandbox.log", cwd=None if bwrap else dirs["work"])
     problems = [] if code_ is not None else [f"the whole run stopped at the {wall:g} s limit"]
     record = None
@@ -59,7 +62,25 @@ def run_submission(kit, nb, submission_dir, limits, bwrap, scratch, mpl_cache):
             pass
     strays = _strays(dirs)
     shutil.rmtree(box, ignore_errors=True)
-    return Run(record, values, problems, strays, seconds)
+    return Run(record, values, problems, strays, replaced, seconds)
+
+
+def _course_data(course_files, work):
+    """Put the course's own copy of every data file that comes with the notebook into work; say which ones the
+    submission had changed (they are not used: the notebook and the grader see the course's data only)."""
+    found = []
+    for rel, ours in course_files.items():
+        theirs = work / rel
+        if theirs.is_symlink() or theirs.exists():
+            if theirs.is_symlink() or not theirs.is_file() or theirs.read_bytes() != ours.read_bytes():
+                found.append(f"{rel} in the submission is not the course's copy: graded with the course's")
+            if theirs.is_dir() and not theirs.is_symlink():
+                shutil.rmtree(theirs)
+            else:
+                theirs.unlink()
+        theirs.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ours, theirs)
+    return found
 
 
 def _kind(cell, kit):

@@ -28,7 +28,11 @@ _ETC = ["ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "passwd", "gro
 
 @dataclass
 class Limits:
-    """What one submission may use: the cells share cells_seconds, each function's checks have their own time."""
+    """What one submission may use: the cells share cells_seconds, each function's checks have their own time.
+
+    A function's checks get function_seconds, plus what its probes say they need beyond that
+    (Probe.seconds: train_cnn's training runs), so a slow exercise does not make every hang wait longer.
+    """
     cells_seconds: float = 120.0
     cell_seconds: float = 30.0
     function_seconds: float = 20.0
@@ -37,9 +41,10 @@ class Limits:
     processes: int = 64
     file_bytes: int = 64 << 20
 
-    def wall(self, functions):
-        """The longest a whole run may take: its cells' time, one more cell, and every function's checks."""
-        return self.cells_seconds + self.cell_seconds + functions * (self.function_seconds + 1) + 20
+    def wall(self, functions, extra_seconds=0.0):
+        """The longest a whole run may take: its cells' time, one more cell, and every function's checks
+        (extra_seconds: what the probes need beyond function_seconds, all functions together)."""
+        return self.cells_seconds + self.cell_seconds + functions * (self.function_seconds + 1) + extra_seconds + 20
 
 
 def bubblewrap():

@@ -124,9 +124,10 @@ def _one_pass(job, run, cells_end):
                 return i
         current = None
         _stop_strays(child.pid)
-        _send(down[1], {"evaluate": job["functions"], "timeout": job["function_timeout"],
+        budgets = {f: job["function_timeout"] + job.get("extra_seconds", {}).get(f, 0) for f in job["functions"]}
+        _send(down[1], {"evaluate": job["functions"], "timeouts": budgets,
                         "memory": job["function_memory_bytes"], "out": job["out"]})
-        done = replies.get(timeout=len(job["functions"]) * (job["function_timeout"] + 2) + 10)
+        done = replies.get(timeout=sum(b + 2 for b in budgets.values()) + 10)
         run["functions"].update(done["functions"])
         records["integrity"] = done["integrity"]
         return None
@@ -337,7 +338,7 @@ def _evaluate(namespace, function, probes, message, graded):
             plaindata.save(out, [call_probe(namespace, p, graded) for p in probes if p["function"] == function])
         finally:
             os._exit(0)
-    end = time.monotonic() + message["timeout"]
+    end = time.monotonic() + message["timeouts"][function]
     while time.monotonic() < end:
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
@@ -353,7 +354,7 @@ def _evaluate(namespace, function, probes, message, graded):
                 stuck = fh.read() or None
         except OSError:
             stuck = None
-        return {"status": TIMEOUT, "why": f"ran past the {message['timeout']:g} s limit for a function",
+        return {"status": TIMEOUT, "why": f"ran past the {message['timeouts'][function]:g} s limit for a function",
                 "stuck_in": stuck}
     if os.WIFSIGNALED(status):
         return {"status": CRASHED, "why": f"the process running it was killed by signal {os.WTERMSIG(status)}"}
@@ -404,19 +405,28 @@ def call_probe(namespace, probe, graded=()):
                                                                                *((cache,) if forward else ()))
         if forward:
             outcome["cache_changed"] = not plaindata.same(kept, cache)
+        if probe.get("repeat") and not outcome["error"]:  # the same call again, on fresh copies: the same result?
+            again, outcome["error"], _ = _attempt(namespace[probe["function"]], *plaindata.fresh(probe["args"]))
+            outcome["value"] = (outcome["value"], again)
         return outcome
     finally:
         namespace.update(guarded)
 
 
 def _lines_at_sizes(namespace, probe):
-    """([Python lines the function ran, one count per size], error): structure by counting, not timing."""
+    """([Python lines the function ran, one count per size], error): structure by counting, not timing.
+
+    A backward is counted on its own forward's cache; a probe without a forward counts the function on fargs.
+    """
     counts = []
     for fargs, upstream in probe["scaling"]:
-        forward = _forward(namespace[probe["forward"][0]], plaindata.fresh(fargs))
-        if forward["error"]:
-            return None, f"{probe['forward'][0]} raised {forward['error']}"
-        count, error = _count_lines(namespace[probe["function"]], *plaindata.fresh(upstream), forward["cache"])
+        args = plaindata.fresh(fargs)
+        if probe["forward"]:
+            forward = _forward(namespace[probe["forward"][0]], args)
+            if forward["error"]:
+                return None, f"{probe['forward'][0]} raised {forward['error']}"
+            args = (*plaindata.fresh(upstream), forward["cache"])
+        count, error = _count_lines(namespace[probe["function"]], *args)
         if error:
             return None, error
         counts.append(count)

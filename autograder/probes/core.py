@@ -27,8 +27,13 @@ class Probe:
     tol: float = 1e-7
     quiet: bool = False  # the spec asks for no warning (the stable sigmoid)
     calls: tuple = ()  # graded functions it must be built from (the spec says "uses")
-    scaling: tuple = None  # ((fargs, upstream), ...) at growing output sizes: Python lines run, counted
+    scaling: tuple = None  # ((fargs, upstream), ...) at growing sizes: Python lines run, counted (upstream () for
+    # a forward, which is counted itself)
     decisive: bool = False  # the function is worth nothing when this probe fails (the exercise's rule)
+    want: object = None  # the expected output, computed here (numerical gradients) instead of by the reference
+    data: tuple = None  # what the judge needs beside the output and the sandbox never sees (a test split)
+    repeat: bool = False  # called twice on fresh copies of args; the output is the pair of results
+    seconds: float = 0.0  # time this probe may take beyond its function's own budget (a training run)
 
 
 def arr(rng, *shape):
@@ -57,7 +62,7 @@ def plain(probe, functions=None):
     forward = (probe.forward[0], resolve(probe.forward[1])) if probe.forward else None
     scaling = [(resolve(fargs), resolve(upstream)) for fargs, upstream in probe.scaling] if probe.scaling else None
     return {"function": probe.function, "args": resolve(probe.args), "forward": forward, "calls": list(probe.calls),
-            "scaling": scaling, "quiet": probe.quiet}
+            "scaling": scaling, "quiet": probe.quiet, "repeat": probe.repeat}
 
 
 def call(namespace, probe):
@@ -72,8 +77,10 @@ def call(namespace, probe):
 
 def expected(probe):
     """What the probe's call should return: the reference's output, or a numerical gradient."""
-    if probe.scaling:
-        return None  # judged by how the counts grow, not against a value
+    if probe.scaling or probe.check in JUDGED_ALONE:
+        return None  # judged by how the counts grow, or on its own terms, not against a value
+    if probe.want is not None:
+        return probe.want
     if probe.grad_of is None:
         return call(vars(reference), probe)
     fname, fargs = probe.grad_of
@@ -107,6 +114,10 @@ def judge(probe, got, want):
         return _learns_xor(probe, got)
     if probe.check == "no_loop_over_outputs":
         return _no_loop(probe, got)
+    if probe.check in JUDGED_ALONE:
+        return JUDGED_ALONE[probe.check](probe, got)
+    if probe.check == "sgd":
+        return _sgd(probe, got, want)
     if returns_cache(probe.function):  # the cache is the student's own business
         if not isinstance(got, (tuple, list)) or len(got) != 2:
             return "it should return a pair (out, cache)."
@@ -135,7 +146,7 @@ def entrywise(got, want, tol, name):
 
 def returns_cache(function):
     """Whether a graded function returns (out, cache), CS231n style."""
-    return function.endswith("_forward") or function == "conv_forward_naive"
+    return function.endswith("_forward") or function.startswith("conv_forward_")
 
 
 def mismatch(got, want, tol, name):
@@ -175,7 +186,8 @@ def _labels(got, want):
     if g.shape != w.shape:
         return f"the labels have shape {g.shape}; expected {w.shape}."
     if g.dtype.kind not in "iu":
-        return f"the labels are of type {g.dtype}; they should be an int array of 0 and 1."
+        which = "0 and 1" if w.size and w.max() <= 1 else "class labels"
+        return f"the labels are of type {g.dtype}; they should be an int array of {which}."
     wrong = int(np.sum(g != w))
     return f"{wrong} of {w.size} labels are wrong." if wrong else None
 
@@ -203,17 +215,134 @@ def scaling_case(forward_args, upstream_shape, rng):
     return tuple(forward_args), (arr(rng, *upstream_shape),)
 
 
+def conv_extents(fargs):
+    """What a loop in a convolution could run over: (images, channels, filters, output rows, output columns)."""
+    x, w, _, param = fargs[:4]
+    (n, c, h, wd), (f, _, hh, ww) = x.shape, w.shape
+    s, p = param["stride"], param["pad"]
+    return n, c, f, 1 + (h + 2 * p - hh) // s, 1 + (wd + 2 * p - ww) // s
+
+
+_EXTENTS = ("images", "channels", "filters", "output rows", "output columns")
+
+
 def _no_loop(probe, got):
-    """None if the Python lines run stay the same as the output grows in rows or in columns."""
+    """None if the Python lines run stay the same as images, channels, filters, output rows or columns grow."""
     if not isinstance(got, list) or len(got) != len(probe.scaling):
         return "its Python work could not be counted."
-    base = probe.scaling[0][1][0].shape[2:]
-    for count, (_, (upstream,)) in zip(got[1:], probe.scaling[1:]):
-        extra = max(a - b for a, b in zip(upstream.shape[2:], base))
-        # A loop over rows (or columns, or both) of the output runs at least two lines per extra
-        # row: its `for` and its body. Loops over kernel offsets, images or channels run as often.
-        if count - got[0] >= extra:
+    base = conv_extents(probe.scaling[0][0])
+    for count, (fargs, _) in zip(got[1:], probe.scaling[1:]):
+        grown = {name: a - b for name, a, b in zip(_EXTENTS, conv_extents(fargs), base) if a > b}
+        extra = min(grown.values())
+        # A loop over any of them (or over both rows and columns) runs at least two lines per extra
+        # iteration: its `for` and its body. Loops over kernel offsets run as often at every size.
+        if count - got[0] < extra:
+            continue
+        if set(grown) <= {"output rows", "output columns"}:
             return (f"it runs {count - got[0]} more Python lines when the output has {extra} more rows or "
                     f"columns: it loops over output positions (or calls something that does); "
                     f"use whole-array operations over the positions.")
+        more = ", ".join(f"{n} {name}" for name, n in grown.items())
+        return (f"it runs {count - got[0]} more Python lines with {more} more: it loops over images, channels, "
+                f"filters or output positions (or calls something that does); only the kernel offsets may be "
+                f"looped over, HH x WW times per im2col or col2im.")
     return None
+
+
+def _pair(got):
+    return isinstance(got, (tuple, list)) and len(got) == 2
+
+
+def _sgd(probe, got, want):
+    """next_w as the reference's, and a config dict that carries the new velocity (and keeps the rates it used)."""
+    if not _pair(got) or not isinstance(got[1], dict):
+        return "it should return (next_w, config) with config a dict."
+    problem = mismatch(got[0], want[0], probe.tol, "next_w")
+    if problem:
+        return problem
+    if "velocity" not in got[1]:
+        return "the config it returns has no 'velocity': carry the new velocity in it to the next step."
+    problem = mismatch(got[1]["velocity"], want[1]["velocity"], probe.tol, "config['velocity']")
+    if problem:
+        return problem + " It should be the new velocity, momentum * v - learning_rate * dw."
+    for key in ("learning_rate", "momentum"):
+        if key in got[1] and mismatch(got[1][key], want[1][key], probe.tol, key):
+            return f"config[{key!r}] in the config it returns is not the {key.replace('_', ' ')} it used."
+    return None
+
+
+def _trained(probe, got):
+    """What is wrong with (params, losses) as a training run returns them, or None; params' keys and shapes."""
+    if not _pair(got) or not isinstance(got[0], dict):
+        return "it should return (params, losses) with params a dict."
+    params, losses = got
+    if set(params) != {"W1", "b1", "W2", "b2"}:
+        return "params should have the keys W1, b1, W2 and b2."
+    f = np.shape(params["W1"])[0] if np.ndim(params["W1"]) == 4 else None
+    shapes = {"W1": (f, 1, 3, 3), "b1": (f,), "W2": ((f or 0) * 16, 10), "b2": (10,)}
+    for key, shape in shapes.items():
+        if np.shape(params[key]) != shape:
+            return f"params[{key!r}] has shape {np.shape(params[key])}; the network needs {shape}."
+    try:
+        losses = np.asarray(losses, dtype=float)
+    except (TypeError, ValueError):
+        return "losses should be a list of floats, one per step."
+    if losses.ndim != 1 or not losses.size:
+        return "losses should be a list of floats, one per step."
+    return None
+
+
+def _trains(probe, got):
+    """A short run: params and one loss per step (a last partial batch used or dropped), the same twice."""
+    if not _pair(got):
+        return "its two runs could not be compared."
+    first, second = got
+    problem = _trained(probe, first)
+    if problem:
+        return problem
+    n, epochs, batch = len(probe.args[1]), probe.args[3], probe.args[4]
+    steps = {epochs * (n // batch), epochs * -(-n // batch)}
+    if len(first[1]) not in steps:
+        return (f"losses has {len(first[1])} entries; {epochs} epochs of {n} samples in batches of {batch} make "
+                f"{' or '.join(map(str, sorted(steps)))} steps, one loss each.")
+    if not all(_identical(a, b) for a, b in zip(_leaves(first), _leaves(second))) or len(_leaves(first)) != len(
+            _leaves(second)):
+        return ("called twice with the same seed it returned different params or losses: draw every random "
+                "number from np.random.default_rng(seed), made once at the start.")
+    return None
+
+
+def _leaves(value):
+    if isinstance(value, dict):
+        return [leaf for key in sorted(value) for leaf in _leaves(value[key])]
+    if isinstance(value, (tuple, list)):
+        return [leaf for v in value for leaf in _leaves(v)]
+    return [value]
+
+
+def _identical(a, b):
+    try:
+        return np.array_equal(np.asarray(a, dtype=float), np.asarray(b, dtype=float), equal_nan=True)
+    except (TypeError, ValueError):
+        return False
+
+
+def _accuracy(probe, got):
+    """The trained params classify at least the asked fraction of a held-out split (probe.data) right."""
+    problem = _trained(probe, got)
+    if problem:
+        return problem
+    X, y, least = probe.data
+    try:
+        right = float(np.mean(reference.cnn_predict(got[0], X) == y))
+    except Exception as err:  # params of the right shapes can still hold what is no number
+        return f"the trained params cannot be used ({type(err).__name__}: {err})."
+    if not right >= least:
+        return (f"the trained network classifies {right:.1%} of the course's {len(y)} test images right; with "
+                f"the defaults it should reach {least:.0%} (judged on the test split, which train_cnn never sees: "
+                f"choose and stop by what training does, not by accuracy on the training images).")
+    return None
+
+
+# Checks that judge an output on their own terms (no reference output to compare with).
+JUDGED_ALONE = {"trains": _trains, "accuracy": _accuracy}

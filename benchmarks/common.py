@@ -1,4 +1,5 @@
 """What the benchmarks share: the notebook's own solutions, optional PyTorch, and a best-of timer."""
+import os
 import timeit
 
 import numpy as np
@@ -8,7 +9,9 @@ from autograder.notebooks import REPO, notebook_path, read_notebook, solution_co
 try:
     import torch
     import torch.nn.functional as F
-    torch.set_num_threads(2)  # the machine's cores, as NumPy's BLAS uses them
+    # the machine's cores, as NumPy's BLAS uses them; OMP_NUM_THREADS=1 makes both single-threaded (on a
+    # busy machine PyTorch's second thread waits for a core at every barrier: 100x slower on small convs)
+    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", 2)))
 except ImportError:
     torch = F = None
 

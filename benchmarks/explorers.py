@@ -1,6 +1,7 @@
 """Explorer updates in the kernel: the quick update (still part kept) against drawing the figure anew.
 
-Every explorer of course.widgets, on the source notebooks' solutions, walks through the moves of
+Every explorer of course.widgets, on the source notebooks' solutions (06's saliency explorer on the
+reference layers and a network trained by tests/explorer_cases.py), walks through the moves of
 tests/explorer_cases.py ROUNDS times; a move's time is the whole update (the student's functions,
 drawing, PNG encoding), as the kernel spends it when a slider moves. The full draw is what each
 update cost before: the still part drawn again every time. Last, one picture's PNG encoding

@@ -168,7 +168,7 @@ class SaliencyExplorer(Explorer):
         self.move(*self._bars)
         self._percent = [self.move(quick_text(bars, k, 0, "", ha="center", va="bottom", fontsize=7))
                          for k in range(CLASSES)]
-        bars.set(xticks=range(CLASSES), ylim=(0, 1.18), yticks=[0, 0.5, 1], xlabel="class", ylabel="probability")
+        bars.set(xticks=range(CLASSES), ylim=(0, 1.28), yticks=[0, 0.5, 1], xlabel="class", ylabel="probability")
         bars.legend(handles=[Patch(color="tab:blue", label="predicted"), Patch(color="tab:green", label="true label"),
                              Patch(facecolor="white", edgecolor="k", lw=2, label="its score's gradient shown")],
                     loc="upper left", fontsize=7, ncol=3, frameon=False)

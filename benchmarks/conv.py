@@ -4,23 +4,18 @@ flip form and PyTorch, as ratios measured in one run.
     .venv/bin/python -m benchmarks.conv
 
 The fast conv is conv_forward_fast + conv_backward_fast of autograder/reference/cnn.py (06's
-reference: im2col and col2im by a loop over the kernel offsets, then one matmul), or of im2col.py
-where cnn.py is not there yet. Each ratio is a time over the fast conv's: how many times faster it
-is than 05's naive loops, its flip form, and PyTorch's CPU float64 convolution (2 threads, when
-installed: `pip install torch==2.13.0`; a ratio under 1 means PyTorch is faster). Times are the
-best of several runs; the naive loops are timed on one image of the batch and scaled by N, since
-a full batch takes minutes.
+reference: im2col and col2im by a loop over the kernel offsets, then one matmul). Each ratio is a
+time over the fast conv's: how many times faster it is than 05's naive loops, its flip form, and
+PyTorch's CPU float64 convolution (2 threads, when installed: `pip install torch==2.13.0`; a ratio
+under 1 means PyTorch is faster). Times are the best of several runs; the naive loops are timed on
+one image of the batch and scaled by N, since a full batch takes minutes. On a machine that other
+work keeps busy, OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 gives steadier ratios: a second thread
+that waits for a core makes small convolutions many times slower.
 """
 import numpy as np
 
+from autograder.reference.cnn import conv_backward_fast, conv_forward_fast
 from benchmarks.common import F, best, notebook_functions, torch
-
-try:
-    from autograder.reference.cnn import conv_backward_fast, conv_forward_fast
-    FAST = "autograder/reference/cnn.py"
-except ImportError:  # before 06's reference: the same layer, on its own
-    from autograder.reference.im2col import conv_backward_fast, conv_forward_fast
-    FAST = "autograder/reference/im2col.py"
 
 # name, x, (F, HH, WW), stride, pad
 CASES = [("notebook 06", (64, 1, 8, 8), (8, 3, 3), 1, 1), ("course-sized", (4, 3, 16, 16), (8, 3, 3), 1, 1),
@@ -51,7 +46,8 @@ def passes(nb, x, w, b, param, dout):
 def main():
     nb = notebook_functions("05_conv_backprop")
     rng = np.random.default_rng(0)
-    print(f"fast conv: {FAST}; PyTorch {torch.__version__ if torch is not None else 'not installed'}")
+    print(f"fast conv: {conv_forward_fast.__module__}; PyTorch {torch.__version__ if torch else 'not installed'}, "
+          f"{torch.get_num_threads() if torch else 0} threads")
     print(f"{'case':13} {'x':18} {'w':15} {'s/p':4} {'fast':>9}   speed-up of the fast conv over: "
           f"{'naive loops':>11} {'flip form':>9} {'PyTorch':>8}")
     for name, shape, (f, hh, ww), s, p in CASES:

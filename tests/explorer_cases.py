@@ -6,13 +6,12 @@ trained network, which no notebook definition gives: it runs on the reference la
 parameters trained here in a fraction of a second (cnn_network()).
 """
 import ast
-import importlib.util
 from functools import cache
 
 import numpy as np
 
 from autograder.notebooks import REPO, notebook_path, read_notebook
-from autograder.reference import im2col, pooling, sigmoid
+from autograder.reference import cnn
 from course import widgets
 from course.cnn_widgets import CONV_PARAM, POOL_PARAM
 from course.data import digits
@@ -30,25 +29,12 @@ def solutions(aid):
     return namespace
 
 
-def _relu_forward(x):
-    return np.maximum(x, 0.0), x
-
-
-def _relu_backward(dout, cache):
-    return dout * (cache > 0)
-
-
 def cnn_layers():
-    """saliency_explorer's layers by its keywords: autograder.reference's (ReLU and the fast conv from
-    autograder/reference/cnn.py once it exists; until then im2col.py's conv and a ReLU here)."""
-    if importlib.util.find_spec("autograder.reference.cnn"):
-        from autograder.reference import cnn
-        conv, relu = (cnn.conv_forward_fast, cnn.conv_backward_fast), (cnn.relu_forward, cnn.relu_backward)
-    else:
-        conv, relu = (im2col.conv_forward_fast, im2col.conv_backward_fast), (_relu_forward, _relu_backward)
-    return {"conv_forward": conv[0], "conv_backward": conv[1], "relu_forward": relu[0], "relu_backward": relu[1],
-            "pool_forward": pooling.max_pool_forward, "pool_backward": pooling.max_pool_backward,
-            "affine_forward": sigmoid.affine_forward, "affine_backward": sigmoid.affine_backward}
+    """saliency_explorer's layers by its keywords: 06's reference ones (autograder/reference/cnn.py)."""
+    return {"conv_forward": cnn.conv_forward_fast, "conv_backward": cnn.conv_backward_fast,
+            "relu_forward": cnn.relu_forward, "relu_backward": cnn.relu_backward,
+            "pool_forward": cnn.max_pool_forward, "pool_backward": cnn.max_pool_backward,
+            "affine_forward": cnn.affine_forward, "affine_backward": cnn.affine_backward}
 
 
 def network_scores(layers, params, X):

@@ -27,10 +27,10 @@ from autograder import reference as ref
 from autograder.notebooks import REPO, nbgrader_cells, notebook_path, read_notebook
 from conftest import ASSIGNMENTS
 from course import widgets
-from course.cnn_widgets import CONV_PARAM, POOL_PARAM
 from course.data import BINARY_INPUTS, GATE_LABELS
 from course.gradcheck import rel_error
 from course.gradcheck_widgets import STEPS, X0, _exact, _f
+from explorer_cases import cnn_layers, network_scores
 from lab_browser import (
     CHROMIUM,
     VIEWPORT,
@@ -220,20 +220,15 @@ def check_input_pixel(text, col):
 
 
 def check_saliency(text, digit, choice="true"):
-    saved = np.load(SAVED["saliency_explorer"])
+    saved = np.load(SAVED["saliency_explorer"])  # what the notebook trained, and its test digits
     params = {k: saved[k] for k in ("W1", "b1", "W2", "b2")}
     x, label = saved["X_test"][digit:digit + 1], int(saved["y_test"][digit])
-    a, conv_cache = ref.conv_forward_fast(x, params["W1"], params["b1"], CONV_PARAM)
-    h, relu_cache = ref.relu_forward(a)
-    m, pool_cache = ref.max_pool_forward(h, POOL_PARAM)
-    scores, affine_cache = ref.affine_forward(m.reshape(1, -1), params["W2"], params["b2"])
+    scores, backward = network_scores(cnn_layers(), params, x)  # the network of the reference layers
     predicted = int(np.argmax(scores))
     target = {"true": label, "predicted": predicted}.get(choice, choice)
     upstream = np.zeros((1, 10))
     upstream[0, target] = 1.0
-    dm = ref.affine_backward(upstream, affine_cache)[0]
-    dh = ref.relu_backward(ref.max_pool_backward(dm.reshape(m.shape), pool_cache), relu_cache)
-    saliency = ref.conv_backward_fast(dh, conv_cache)[0][0, 0]
+    saliency = backward(upstream)[0][0, 0]
     peak = np.unravel_index(np.argmax(np.abs(saliency)), saliency.shape)
     shown = readout(text)
     assert [shown[k] for k in ("test digit", "label", "predicted", "class")] == [digit, label, predicted, target]

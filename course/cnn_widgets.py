@@ -148,6 +148,10 @@ class SaliencyExplorer(Explorer):
 
     def draw(self):
         ax, tile = self.axes, SIDE // 2 + 1  # a map and the white gap after it, in map pixels
+        for artist in list(self.figure.artists):  # drawn once, but anew if asked to (the benchmark's full draws)
+            artist.remove()
+        for axes in ax.values():
+            axes.clear()
         self._digit = self.move(quick_imshow(ax["digit"], np.zeros((SIDE, SIDE)), cmap="gray_r", vmin=0,
                                              vmax=max(1.0, float(self.X.max()))))
         self._saliency = self.move(quick_imshow(ax["saliency"], np.zeros((SIDE, SIDE)), cmap="RdBu_r"))

@@ -102,7 +102,7 @@ def _course_callables():
     import pkgutil
     for info in pkgutil.iter_modules(course.__path__):
         module = importlib.import_module(f"course.{info.name}")
-        for name, obj in vars(module).items():
+        for name, obj in list(vars(module).items()):  # a function that warns adds __warningregistry__
             if inspect.isfunction(obj) and obj.__module__ == module.__name__:
                 yield f"course.{info.name}.{name}", obj
 

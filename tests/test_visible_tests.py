@@ -75,9 +75,10 @@ def missing(function, arguments):
 
 
 @pytest.mark.parametrize("aid", ASSIGNMENTS)
-def test_every_graded_function_is_tried_visibly_on_what_the_contract_allows(aid):
+def test_every_graded_function_is_tried_visibly_on_what_the_contract_allows(aid, monkeypatch):
     """Check that each function's visible tests have N, C > 1, stride 2, padding and non-square shapes where they
     apply."""
+    monkeypatch.chdir(notebook_path(REPO, "source", aid).parent)  # cells read their data files there, as in a kernel
     gaps = {f: g for f, args in visible_arguments(aid).items() if (g := missing(f, args))}
     assert not gaps, gaps
 
@@ -117,8 +118,9 @@ def planted_errors(aid):
 
 
 @pytest.mark.parametrize("aid", ASSIGNMENTS)
-def test_an_error_inside_a_function_comes_out_with_its_name_and_the_hint(aid):
+def test_an_error_inside_a_function_comes_out_with_its_name_and_the_hint(aid, monkeypatch):
     """Check that an error raised inside any function a visible test calls is a failed check naming it, with a hint."""
+    monkeypatch.chdir(notebook_path(REPO, "source", aid).parent)  # cells read their data files there, as in a kernel
     bare = []
     for gid, function, err in planted_errors(aid):
         said = f"{type(err).__name__}: {err}"

@@ -152,9 +152,11 @@ def _why_not(function, status):
 
 def _forward_problem(probe, fwant, got):
     """What went wrong in the student's own forward on a backward's probe, or None."""
-    if not probe.forward or probe.scaling:
+    if not probe.forward:
         return None
     forward = got.get("forward")
+    if probe.scaling:  # lines counted on the forward's cache: only a forward that raised stands in the way
+        return f"raised {forward['error']}" if forward and forward.get("error") else None
     if not forward:
         return "did not run" if not got.get("error") else None
     if forward.get("error"):
@@ -180,6 +182,9 @@ def _problem(probe, want, got):
     if probe.quiet and got.get("warnings"):
         return f"it gave a warning ({got['warnings'][0]}); rewrite it so that it cannot overflow."
     if not plaindata.same(tuple(probe.args), got.get("args")):
+        changed = [a for a, b in zip(probe.args, got.get("args") or ()) if not plaindata.same(a, b)]
+        if any(isinstance(a, dict) for a in changed):
+            return "it changed the dict passed in (a key of it, or an array in it); make a new dict and return that."
         return "it changed one of its input arrays in place; work on copies."
     if got.get("cache_changed"):
         return "it changed an array inside its cache in place; work on copies (the cache belongs to the forward)."

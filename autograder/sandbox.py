@@ -7,7 +7,6 @@ the gradebook, other students), not the instructor's home. It has no network, a 
 RLIMIT_NPROC) and total wall time, and nothing it starts outlives it (its own PID namespace).
 """
 import os
-import resource
 import shutil
 import signal
 import subprocess
@@ -136,10 +135,6 @@ class _PidsCgroup:
             except OSError:
                 continue
 
-    def join(self):
-        if self.path:
-            (self.path / "cgroup.procs").write_text(str(os.getpid()))
-
     def remove(self):
         if self.path:
             for _ in range(50):
@@ -157,22 +152,32 @@ def _read(path):
         return ""
 
 
+# Sets the limits on itself, then becomes the command: a process of its own does what a preexec_fn would, since a
+# fork with a preexec_fn deadlocks with OpenBLAS while the grader's main thread multiplies matrices (it judges
+# one submission while the others' sandboxes start).
+_LIMITED = """import os, resource, sys
+cgroup, file_bytes, processes = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+if cgroup:
+    with open(os.path.join(cgroup, "cgroup.procs"), "w") as fh:
+        fh.write(str(os.getpid()))
+resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
+resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+if processes:
+    resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+os.execv(sys.argv[4], sys.argv[4:])
+"""
+
+
 def run(argv, env, limits, seconds, log_path, cwd=None):
     """Run argv under the limits for at most seconds; return (exit code, or None when it hit that; seconds)."""
     cgroup = _PidsCgroup(limits.processes)
-
-    def limit():
-        cgroup.join()
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        if not cgroup.path and os.geteuid() != 0:
-            mine = _processes_of(os.getuid())
-            resource.setrlimit(resource.RLIMIT_NPROC, (mine + limits.processes, mine + limits.processes))
-
+    processes = 0 if cgroup.path or os.geteuid() == 0 else _processes_of(os.getuid()) + limits.processes
+    limited = [sys.executable, "-I", "-S", "-c", _LIMITED, str(cgroup.path or ""), str(limits.file_bytes),
+               str(processes), shutil.which(argv[0]) or argv[0], *argv[1:]]
     start = time.perf_counter()
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=log,
-                                stderr=subprocess.STDOUT, preexec_fn=limit, start_new_session=True)
+        proc = subprocess.Popen(limited, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
         try:
             code = proc.wait(timeout=seconds)
         except subprocess.TimeoutExpired:

@@ -388,7 +388,7 @@ def call_probe(namespace, probe, graded=()):
             outcome["error"] = f"NameError: {missing[0]} is not defined"
             return outcome
         if probe.get("scaling"):
-            outcome["value"], outcome["error"] = _lines_at_sizes(namespace, probe)
+            _lines_at_sizes(namespace, probe, outcome)
             return outcome
         cache = None
         # "No overflow" probes see it even where the student's own np.errstate would silence it.
@@ -401,22 +401,25 @@ def call_probe(namespace, probe, graded=()):
             cache = outcome["forward"].pop("cache")
             kept = plaindata.fresh(cache)
         with strict():
-            outcome["value"], outcome["error"], outcome["warnings"] = _attempt(namespace[probe["function"]], *args,
-                                                                               *((cache,) if forward else ()))
+            outcome["value"], outcome["error"], outcome["warnings"] = _attempt(
+                namespace[probe["function"]], *args, *((cache,) if forward else ()), **probe.get("kwargs", {}))
         if forward:
             outcome["cache_changed"] = not plaindata.same(kept, cache)
         if probe.get("repeat") and not outcome["error"]:  # the same call again, on fresh copies: the same result?
-            again, outcome["error"], _ = _attempt(namespace[probe["function"]], *plaindata.fresh(probe["args"]))
+            again, outcome["error"], _ = _attempt(namespace[probe["function"]], *plaindata.fresh(probe["args"]),
+                                                  **probe.get("kwargs", {}))
             outcome["value"] = (outcome["value"], again)
         return outcome
     finally:
         namespace.update(guarded)
 
 
-def _lines_at_sizes(namespace, probe):
-    """([Python lines the function ran, one count per size], error): structure by counting, not timing.
+def _lines_at_sizes(namespace, probe, outcome):
+    """Into outcome: the Python lines the function ran, one count per size (structure by counting, not timing),
+    or the error it raised.
 
-    A backward is counted on its own forward's cache; a probe without a forward counts the function on fargs.
+    A backward is counted on its own forward's cache (a forward that fails is reported as the forward's, as
+    elsewhere); a probe without a forward counts the function on fargs.
     """
     counts = []
     for fargs, upstream in probe["scaling"]:
@@ -424,13 +427,16 @@ def _lines_at_sizes(namespace, probe):
         if probe["forward"]:
             forward = _forward(namespace[probe["forward"][0]], args)
             if forward["error"]:
-                return None, f"{probe['forward'][0]} raised {forward['error']}"
+                forward.pop("cache")
+                outcome["forward"] = forward
+                return
             args = (*plaindata.fresh(upstream), forward["cache"])
         count, error = _count_lines(namespace[probe["function"]], *args)
         if error:
-            return None, error
+            outcome["error"] = error
+            return
         counts.append(count)
-    return counts, None
+    outcome["value"] = counts
 
 
 def _count_lines(function, *args):
@@ -474,13 +480,13 @@ def _forward(function, fargs):
             "error": error, "warnings": warned, "args": plaindata.fresh(fargs)}
 
 
-def _attempt(function, *args):
+def _attempt(function, *args, **kwargs):
     """(value, error, warnings): errors and warnings as text; the student's error is a result, not the runner's."""
     value, error = None, None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            value = function(*args)
+            value = function(*args, **kwargs)
         except MemoryError:
             error = "MemoryError: it ran out of memory"
         except BaseException as err:

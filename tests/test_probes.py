@@ -1,8 +1,10 @@
 """The grader's probes: the reference passes every one, and outputs cross the sandbox's wall as plain data."""
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
-from autograder import plaindata, probes, reference
+from autograder import judging, plaindata, probes, reference
 from autograder.mistakes import catalogue
 from autograder.notebooks import REPO, notebook_path, read_notebook, solution_code
 from autograder.replay import replay
@@ -26,16 +28,20 @@ def test_a_zero_or_negated_output_fails_with_a_message_that_shows_no_values(aid)
         if (p.check != "close" or probes.returns_cache(p.function) or "params" in p.label
                 or p.function == "train_xor_mlp"):
             continue  # outputs with a cache or a dict of parameters are covered by the mistakes' tests
-        if isinstance(want, tuple):
-            wrong = tuple(-np.asarray(w, dtype=float) - 1 for w in want)
-        else:
-            wrong = -np.asarray(want, dtype=float) - 1
-        message = probes.judge(p, wrong, want)
+        message = probes.judge(p, _negated(want), want)
         assert message, (p.function, p.label)
-        leaves = want if isinstance(want, tuple) else (want,)
-        for leaf in leaves:
+        for leaf in leaves(want):
             for value in np.ravel(leaf)[:5]:
                 assert f"{float(value):.4f}" not in message
+
+
+def _negated(want):
+    """-want - 1 in every array and number of want, its tuples and dicts (a loss and its grads) kept as such."""
+    if isinstance(want, tuple):
+        return tuple(_negated(w) for w in want)
+    if isinstance(want, dict):
+        return {k: _negated(w) for k, w in want.items()}
+    return -np.asarray(want, dtype=float) - 1
 
 
 def test_plain_data_round_trip_refuses_objects_and_pickles(tmp_path):
@@ -69,7 +75,10 @@ def test_every_function_is_probed_with_views_that_are_not_contiguous(aid):
 def test_pooling_and_convolution_are_probed_where_no_window_reaches_the_last_rows():
     """Check that some probes leave rows or columns of x that no window covers (H - HH not a multiple of stride)."""
     for aid, functions in (("04_pooling_backprop", ("avg_pool_forward", "max_pool_backward")),
-                           ("05_conv_backprop", ("conv_forward_naive", "conv_backward_flip"))):
+                           ("05_conv_backprop", ("conv_forward_naive", "conv_backward_flip")),
+                           ("06_train_a_cnn", ("conv_forward_fast", "conv_backward_fast", "max_pool_backward"))):
+        if aid not in ASSIGNMENTS:
+            continue
         for function in functions:
             uncovered = []
             for p in probes.probes(aid):
@@ -110,21 +119,28 @@ def _solutions(aid, **replaced):
     return namespace
 
 
-@pytest.mark.parametrize("name", [None, "calls-the-naive-loops", "corr2d-per-channel"])
-def test_the_flip_form_is_judged_by_counting_python_lines(name):
-    """Check that the reference and the source's flip keep the structure probe, and loops over positions fail it."""
-    aid = "05_conv_backprop"
-    (probe,) = [p for p in probes.probes(aid) if p.scaling]
+STRUCTURAL = [(aid, name) for aid, name in [
+    ("05_conv_backprop", None), ("05_conv_backprop", "conv_backward_flip-calls-the-naive-loops"),
+    ("05_conv_backprop", "conv_backward_flip-corr2d-per-channel"), ("06_train_a_cnn", None),
+    ("06_train_a_cnn", "conv_forward_fast-im2col-by-output-positions"),
+    ("06_train_a_cnn", "conv_backward_fast-col2im-by-output-positions")] if aid in ASSIGNMENTS]
+
+
+@pytest.mark.parametrize("aid, name", STRUCTURAL)
+def test_the_no_loop_rules_are_judged_by_counting_python_lines(aid, name):
+    """Check that the reference and the source keep every structure probe, and that a loop over output positions
+    (or images, channels, filters) fails its own function's probe, and only that one."""
     code = solution_code(read_notebook(notebook_path(REPO, "source", aid)))
-    mistake = {m.name: m for m in catalogue(aid) if m.function == "conv_backward_flip"}.get(name)
+    mistake = {m.id: m for m in catalogue(aid)}.get(name)
     namespace = _solutions(aid, **({mistake.function: mistake.code(code)} if mistake else {}))
-    got = call_probe(namespace, probes.plain(probe), list(code))
-    assert got["error"] is None, got["error"]
-    verdict = probes.judge(probe, got["value"], None)
-    assert (verdict is None) == (mistake is None), (name, got["value"], verdict)
-    if mistake:
-        assert "loops over output positions" in verdict
-    else:
+    for probe in [p for p in probes.probes(aid) if p.scaling]:
+        got = call_probe(namespace, probes.plain(probe), list(code))
+        assert got["error"] is None and not (got["forward"] or {}).get("error"), got
+        verdict = probes.judge(probe, got["value"], None)
+        broken = mistake is not None and probe.function == mistake.function
+        assert (verdict is not None) == broken, (name, probe.function, got["value"], verdict)
+        if broken:
+            assert mistake.says in verdict, verdict
         ref = call_probe(vars(reference), probes.plain(probe))
         assert ref["error"] is None and probes.judge(probe, ref["value"], None) is None, ref["value"]
 
@@ -151,3 +167,26 @@ def test_a_composite_that_lets_its_gate_s_error_through_is_right_given_its_calls
     plaindata.save(tmp_path / "log", raised)  # as the log crosses the sandbox's wall
     back = plaindata.load(tmp_path / "log")[0][3]
     assert isinstance(back, plaindata.Raised) and back.error == "ValueError: matmul: mismatch"
+
+
+CALLED_WRONG = ("sgd_momentum-velocity-not-carried", "cnn_loss-unflatten-in-another-order",
+                "softmax_loss-dscores-without-1-over-n")
+
+
+@pytest.mark.parametrize("aid, wrong", [(a, w) for a in ASSIGNMENTS if a == "06_train_a_cnn" for w in CALLED_WRONG])
+def test_a_right_train_cnn_never_pays_for_a_wrong_function_it_calls(aid, wrong):
+    """Check every train_cnn probe with the source's train_cnn on a wrong function: each passes, passes given the
+    calls it made (the steps replayed), or is not judged (a whole training run); none counts against it."""
+    code = solution_code(read_notebook(notebook_path(REPO, "source", aid)))
+    mistake = {m.id: m for m in catalogue(aid)}[wrong]
+    namespace = _solutions(aid, **{mistake.function: mistake.code(code)})
+    kit = SimpleNamespace(solutions="\n".join(code.values()), functions=list(code))
+    verdicts = []
+    for probe in [p for p in probes.probes(aid) if p.function == "train_cnn"]:
+        got = call_probe(namespace, probes.plain(probe), list(code))
+        problem = got["error"] or probes.judge(probe, got["value"], probes.expected(probe))
+        if problem:
+            problem, blame = judging._given_its_calls(kit, probe, got, [mistake.function])
+            assert problem is None or blame, (probe.label, problem)
+        verdicts.append(problem)
+    assert any(v is None for v in verdicts)

@@ -34,6 +34,7 @@ class Probe:
     data: tuple = None  # what the judge needs beside the output and the sandbox never sees (a test split)
     repeat: bool = False  # called twice on fresh copies of args; the output is the pair of results
     seconds: float = 0.0  # time this probe may take beyond its function's own budget (a training run)
+    kwargs: dict = None  # keyword arguments after args (a seed, the other parameters left at the defaults)
 
 
 def arr(rng, *shape):
@@ -62,7 +63,7 @@ def plain(probe, functions=None):
     forward = (probe.forward[0], resolve(probe.forward[1])) if probe.forward else None
     scaling = [(resolve(fargs), resolve(upstream)) for fargs, upstream in probe.scaling] if probe.scaling else None
     return {"function": probe.function, "args": resolve(probe.args), "forward": forward, "calls": list(probe.calls),
-            "scaling": scaling, "quiet": probe.quiet, "repeat": probe.repeat}
+            "scaling": scaling, "quiet": probe.quiet, "repeat": probe.repeat, "kwargs": dict(probe.kwargs or {})}
 
 
 def call(namespace, probe):
@@ -118,6 +119,8 @@ def judge(probe, got, want):
         return JUDGED_ALONE[probe.check](probe, got)
     if probe.check == "sgd":
         return _sgd(probe, got, want)
+    if probe.check == "steps":
+        return _steps(probe, got, want)
     if returns_cache(probe.function):  # the cache is the student's own business
         if not isinstance(got, (tuple, list)) or len(got) != 2:
             return "it should return a pair (out, cache)."
@@ -242,10 +245,11 @@ def _no_loop(probe, got):
             return (f"it runs {count - got[0]} more Python lines when the output has {extra} more rows or "
                     f"columns: it loops over output positions (or calls something that does); "
                     f"use whole-array operations over the positions.")
-        more = ", ".join(f"{n} {name}" for name, n in grown.items())
-        return (f"it runs {count - got[0]} more Python lines with {more} more: it loops over images, channels, "
-                f"filters or output positions (or calls something that does); only the kernel offsets may be "
-                f"looped over, HH x WW times per im2col or col2im.")
+        more = [f"{n} more {name}" for name, n in grown.items()]
+        more = ", ".join(more[:-1]) + f" and {more[-1]}" if len(more) > 1 else more[0]
+        return (f"it runs {count - got[0]} more Python lines when there are {more}: it loops over images, "
+                f"channels, filters or output positions (or calls something that does); only the kernel offsets "
+                f"may be looped over, HH x WW times per im2col or col2im.")
     return None
 
 
@@ -312,6 +316,29 @@ def _trains(probe, got):
     return None
 
 
+def _steps(probe, got, want):
+    """A training run replayed step by step: one loss per batch before its step, then the params those steps give."""
+    problem = _trained(probe, got)
+    if problem:
+        return problem
+    n, epochs, batch = len(probe.args[1]), probe.args[3], probe.args[4]
+    if len(got[1]) != len(want[1]):
+        return (f"losses has {len(got[1])} entries; {epochs} epochs of {n} images in batches of {batch} make "
+                f"{len(want[1])} steps (the last batch of an epoch is smaller, and kept): run every epoch asked for, "
+                f"every batch of it, one loss each.")
+    steps = ("From the given initialisation, each step should move every parameter by sgd_momentum (learning_rate, "
+             "momentum 0.9), each with its own config carried to its next step.")
+    losses, wanted = np.asarray(got[1], dtype=float), np.asarray(want[1], dtype=float)
+    if mismatch(losses[:1], wanted[:1], probe.tol, "losses[0]"):
+        return (f"{mismatch(losses[:1], wanted[:1], probe.tol, 'losses[0]')} It is the loss cnn_loss gives for the "
+                f"first batch before any step, at the given initialisation (keep it, and do not average the losses).")
+    problem = mismatch(losses, wanted, probe.tol, "losses")
+    if problem:
+        return f"{problem} The first is right, so the steps move the params wrongly. {steps}"
+    problem = mismatch(got[0], want[0], probe.tol, f"params after {len(want[1])} steps")
+    return f"{problem} {steps}" if problem else None
+
+
 def _leaves(value):
     if isinstance(value, dict):
         return [leaf for key in sorted(value) for leaf in _leaves(value[key])]
@@ -339,8 +366,9 @@ def _accuracy(probe, got):
         return f"the trained params cannot be used ({type(err).__name__}: {err})."
     if not right >= least:
         return (f"the trained network classifies {right:.1%} of the course's {len(y)} test images right; with "
-                f"the defaults it should reach {least:.0%} (judged on the test split, which train_cnn never sees: "
-                f"choose and stop by what training does, not by accuracy on the training images).")
+                f"the defaults it should reach {least:.0%} (on the test split, which train_cnn never sees). Check "
+                f"the defaults (learning rate, epochs) and that each parameter's config, velocity and all, is "
+                f"carried from step to step.")
     return None
 
 

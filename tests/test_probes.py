@@ -1,4 +1,5 @@
 """The grader's probes: the reference passes every one, and outputs cross the sandbox's wall as plain data."""
+import shutil
 from types import SimpleNamespace
 
 import numpy as np
@@ -7,6 +8,7 @@ import pytest
 from autograder import judging, plaindata, probes, reference
 from autograder.mistakes import catalogue
 from autograder.notebooks import REPO, notebook_path, read_notebook, solution_code
+from autograder.pipeline import copy_course
 from autograder.replay import replay
 from autograder.sandbox_runner import call_probe
 from conftest import ASSIGNMENTS
@@ -190,3 +192,16 @@ def test_a_right_train_cnn_never_pays_for_a_wrong_function_it_calls(aid, wrong):
             assert problem is None or blame, (probe.label, problem)
         verdicts.append(problem)
     assert any(v is None for v in verdicts)
+
+
+@pytest.mark.parametrize("aid", [a for a in ASSIGNMENTS if a == "06_train_a_cnn"])
+def test_only_training_runs_ask_for_time_beyond_the_function_budget(aid, tmp_path):
+    """Check that the kit gives train_cnn its training runs' seconds on top of the function budget, and no other."""
+    root = copy_course(tmp_path / "course")
+    shutil.copytree(root / "source" / aid, root / "release" / aid)  # prepare reads a release; any will do here
+    kit = judging.prepare(aid, root, tmp_path / "work")
+    runs = [p for p in kit.probes if p.seconds]
+    assert runs and {p.function for p in runs} == {"train_cnn"} and all(p.check == "accuracy" for p in runs)
+    assert kit.extra_seconds == {"train_cnn": sum(p.seconds for p in runs)}
+    assert set(kit.course_files) == {"digits.npz"} and kit.course_files["digits.npz"].read_bytes() == (
+        REPO / "source" / aid / "digits.npz").read_bytes()

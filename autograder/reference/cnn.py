@@ -69,10 +69,11 @@ def sgd_momentum(w, dw, config):
     return w + config["velocity"], config
 
 
-def _init_params(num_filters, rng):
+def _init_params(num_filters, generator):
     """The notebook's prescribed start: He-scaled W1 (fan-in 9), W2 scaled by 1/sqrt(fan-in), zero biases."""
-    return {"W1": rng.standard_normal((num_filters, 1, 3, 3)) * np.sqrt(2 / 9), "b1": np.zeros(num_filters),
-            "W2": rng.standard_normal((16 * num_filters, 10)) * np.sqrt(1 / (16 * num_filters)), "b2": np.zeros(10)}
+    shapes, scales = ((num_filters, 1, 3, 3), (16 * num_filters, 10)), (np.sqrt(2 / 9), np.sqrt(1 / (16 * num_filters)))
+    first, second = (generator.standard_normal(shape) * scale for shape, scale in zip(shapes, scales))
+    return {"W1": first, "b1": np.zeros(num_filters), "W2": second, "b2": np.zeros(10)}
 
 
 def train_cnn(X, y, num_filters=8, epochs=20, batch_size=50, learning_rate=0.1, seed=0):
@@ -81,18 +82,18 @@ def train_cnn(X, y, num_filters=8, epochs=20, batch_size=50, learning_rate=0.1, 
     One generator, default_rng(seed), draws the initial weights and then each epoch's order of the samples;
     the last, smaller batch of an epoch is kept. losses: one float per step, the minibatch's loss before it.
     """
-    rng = np.random.default_rng(seed)
-    params = _init_params(num_filters, rng)
+    generator = np.random.default_rng(seed)
+    params = _init_params(num_filters, generator)
     configs = {key: {"learning_rate": learning_rate, "momentum": 0.9} for key in params}
-    losses = []
+    history = []
     for _ in range(epochs):
-        order = rng.permutation(len(X))
+        order = generator.permutation(len(X))
         for batch in np.array_split(order, range(batch_size, len(X), batch_size)):
             loss, grads = cnn_loss(params, X[batch], y[batch])
-            losses.append(loss)
+            history.append(loss)
             for key in params:  # each parameter's config, and with it its velocity, carried to its next step
                 params[key], configs[key] = sgd_momentum(params[key], grads[key], configs[key])
-    return params, losses
+    return params, history
 
 
 def cnn_predict(params, X):

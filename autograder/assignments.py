@@ -22,5 +22,6 @@ REGISTRY = (
     Assignment("03_sigmoid_gates", "sigmoid"),
     Assignment("04_pooling_backprop", "pooling"),
     Assignment("05_conv_backprop", "conv"),
+    Assignment("06_train_a_cnn", "cnn"),
 )
 IDS = tuple(a.id for a in REGISTRY)

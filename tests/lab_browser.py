@@ -8,6 +8,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -47,7 +48,8 @@ def course_with_solutions(root, code=None):
     for aid in existing_assignments(REPO):
         solutions = solution_code(read_notebook(notebook_path(root, "source", aid)))
         path = notebook_path(root, "release", aid)
-        path.parent.mkdir(parents=True)
+        # the release folder as students get it, data files (06's digits.npz) included
+        shutil.copytree(notebook_path(REPO, "release", aid).parent, path.parent)
         release = read_notebook(notebook_path(REPO, "release", aid))
         nbformat.write(fill(release, {**solutions, **(code or {}).get(aid, {})}), path)
     return root

@@ -120,13 +120,8 @@ class TrialClass:
 
     def servers(self):
         """{user: pid} of the single-user servers the hub started, still running."""
-        running = {}
-        for pid_file in (self.hub_dir / "servers").glob("*.pid"):
-            pid = int(pid_file.read_text())
-            with suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, 0)
-                running[pid_file.stem] = pid
-        return running
+        pids = {f.stem: int(f.read_text()) for f in (self.hub_dir / "servers").glob("*.pid")}
+        return {user: pid for user, pid in pids.items() if _alive(pid)}
 
     def stop(self):
         """Stop the hub, then every user's server (and their kernels) by its process id."""
@@ -180,6 +175,8 @@ def _alive(pid):
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process now has the id
         return False
     return True
 

@@ -38,7 +38,8 @@ def edit(trial, user, token, functions):
     status, model = trial.request("GET", f"user/{user}/api/contents/{NOTEBOOK}", token)
     assert status == 200 and model["type"] == "notebook", model
     stubs = read_notebook(notebook_path(trial.course, "release", AID))
-    nb = fill(stubs, {gid: solutions(trial)[gid] for gid in functions})
+    code = solutions(trial)
+    nb = fill(stubs, {gid: code[gid] for gid in functions})
     status, reply = trial.request("PUT", f"user/{user}/api/contents/{NOTEBOOK}", token,
                                   {"type": "notebook", "format": "json", "content": nb})
     assert status == 200, reply

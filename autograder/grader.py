@@ -8,6 +8,7 @@ The layers, each in a module of its own and importing only those below it:
 import os
 import shutil
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,9 +52,13 @@ def prepared(aid, root, scratch):
 
 def judged(kit, nb, run, notes=()):
     """(Outcome, autograded notebook) of one Run of nb, with the submission's own notes first."""
+    began = time.perf_counter()
     outcome = judge_run(kit, nb, run)
     outcome.notes = list(notes) + outcome.notes
-    return outcome, autograded_notebook(nb, run.record, outcome, kit)
+    outcome.times["judging"] = time.perf_counter() - began
+    notebook = autograded_notebook(nb, run.record, outcome, kit)
+    outcome.times["notebook"] = time.perf_counter() - began - outcome.times["judging"]
+    return outcome, notebook
 
 
 def grade_class(root, aid, roster, limits, unsafe=False, workers=None):

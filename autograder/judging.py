@@ -41,6 +41,7 @@ class Outcome:
     notes: list = field(default_factory=list)
     flags: list = field(default_factory=list)
     seconds: float = 0.0
+    times: dict = field(default_factory=dict)  # the run's times, then judging's and recording's
 
 
 def prepare(aid, root, workdir):
@@ -194,7 +195,7 @@ def _problem(probe, want, got):
 def judge_run(kit, nb, run):
     """Scores per test cell, messages, notes and integrity flags for one Run of nb."""
     record, values = run.record, run.values
-    outcome = Outcome(notes=list(run.problems), seconds=run.seconds)
+    outcome = Outcome(notes=list(run.problems), seconds=run.seconds, times=dict(run.times))
     code = [c for c in nb.cells if c.cell_type == "code"]
     cells = (record or {}).get("cells") or [None] * len(code)
     in_notebook = {}

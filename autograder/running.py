@@ -4,6 +4,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,10 +21,12 @@ class Run:
     strays: list = field(default_factory=list)  # files written outside the working folder
     replaced: list = field(default_factory=list)  # the course's data files the submission brought changed
     seconds: float = 0.0
+    times: dict = field(default_factory=dict)  # where the run's time went (benchmarks/grading.py --breakdown)
 
 
 def run_submission(kit, nb, submission_dir, limits, bwrap, scratch, mpl_cache):
     """Run nb in a sandbox, its submission's other files beside it; return what came back as a Run."""
+    began = time.perf_counter()
     box = Path(tempfile.mkdtemp(dir=scratch))
     dirs = {name: box / name for name in ("job", "out", "work", "home", "tmp", "state")}
     shutil.copytree(submission_dir, dirs["work"], ignore=shutil.ignore_patterns("*.ipynb"))
@@ -46,6 +49,7 @@ def run_submission(kit, nb, submission_dir, limits, bwrap, scratch, mpl_cache):
                  tmp_dir=dirs["tmp"], state_dir=dirs["state"], workdir_name=kit.aid)
     argv, env = (sandbox.command(bwrap, **names), {}) if bwrap else sandbox.plain_command(**names)
     wall = limits.wall(len(kit.functions), sum(kit.extra_seconds.values()))
+    setup, launched = time.perf_counter() - began, time.time()
     code_, seconds = sandbox.run(argv, env, limits, wall, box / "sandbox.log", cwd=None if bwrap else dirs["work"])
     problems = [] if code_ is not None else [f"the whole run stopped at the {wall:g} s limit"]
     record = None
@@ -62,7 +66,20 @@ def run_submission(kit, nb, submission_dir, limits, bwrap, scratch, mpl_cache):
             pass
     strays = _strays(dirs)
     shutil.rmtree(box, ignore_errors=True)
-    return Run(record, values, problems, strays, replaced, seconds)
+    return Run(record, values, problems, strays, replaced, seconds,
+               _times(record, setup, launched, seconds, time.perf_counter() - began))
+
+
+def _times(record, setup, launched, seconds, total):
+    """Where a run's time went, in seconds: the runner's own account placed between the grader's clocks."""
+    inside = (record or {}).get("times") or {}
+    times = {"setup": setup, "sandbox": seconds, "total": total}
+    if inside:
+        times["start"] = inside["started"] - launched  # bubblewrap, the interpreter, the runner's imports
+        times.update({k: inside[k] for k in ("cell_process", "cells", "probes")})
+        times["exit"] = launched + seconds - inside["ended"]
+    times["outputs"] = total - setup - seconds
+    return times
 
 
 def _course_data(course_files, work):

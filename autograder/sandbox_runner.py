@@ -69,7 +69,8 @@ def supervise(job_path, out):
     """Run the cells within their own time, then each function's checks within its own."""
     with open(job_path) as fh:
         job = json.load(fh)
-    run = {"records": {}, "skipped": set(), "hung": {}, "functions": {}}
+    run = {"records": {}, "skipped": set(), "hung": {}, "functions": {},
+           "times": {"started": time.time(), "cell_process": 0.0, "cells": 0.0, "probes": 0.0}}
     cells_end = time.monotonic() + job["cells_timeout"]
     while True:
         broke = _one_pass(job, run, cells_end)
@@ -81,7 +82,8 @@ def supervise(job_path, out):
     records = run["records"]
     with open(os.path.join(out, "run.json"), "w") as fh:
         json.dump({"cells": [records.get(str(i)) for i in range(len(job["cells"]))], "functions": run["functions"],
-                   "integrity": records.get("integrity", [])}, fh)
+                   "integrity": records.get("integrity", []),
+                   "times": {**run["times"], "ended": time.time()}}, fh)
 
 
 def _runs_late(cell, record):
@@ -97,7 +99,7 @@ def _one_pass(job, run, cells_end):
                               str(down[0]), str(up[1]), str(job["memory_bytes"]), job["probes"]],
                              pass_fds=(down[0], up[1]), start_new_session=True)
     os.close(down[0]), os.close(up[1])
-    replies, current = _Lines(up[0]), None
+    replies, current, times, began = _Lines(up[0]), None, run["times"], time.monotonic()
     try:
         _send(down[1], {"functions": job["functions"]})
         for i, cell in enumerate(cells):
@@ -110,7 +112,10 @@ def _one_pass(job, run, cells_end):
             current = i
             _send(down[1], {"cell": i, "source": cell["source"], "guard": sorted(run["hung"])})
             try:
-                records.setdefault(str(i), replies.get(timeout=job["cell_timeout"]))
+                reply = replies.get(timeout=job["cell_timeout"])
+                records.setdefault(str(i), reply)
+                _account(times, reply, began)
+                began = None
             except TimeoutError:
                 stuck = _ask_where(child.pid, replies)
                 if isinstance(stuck, dict) and "status" in stuck:  # it finished as it was asked
@@ -127,7 +132,9 @@ def _one_pass(job, run, cells_end):
         budgets = {f: job["function_timeout"] + job.get("extra_seconds", {}).get(f, 0) for f in job["functions"]}
         _send(down[1], {"evaluate": job["functions"], "timeouts": budgets,
                         "memory": job["function_memory_bytes"], "out": job["out"]})
+        began = time.monotonic()
         done = replies.get(timeout=sum(b + 2 for b in budgets.values()) + 10)
+        times["probes"] += time.monotonic() - began
         run["functions"].update(done["functions"])
         records["integrity"] = done["integrity"]
         return None
@@ -148,6 +155,14 @@ def _one_pass(job, run, cells_end):
             pass
         child.wait()
         os.close(down[1]), os.close(up[0])
+
+
+def _account(times, reply, began):
+    """Add a cell's reply to the run's times: its own seconds, and the cell process's start before the first."""
+    seconds = reply.get("seconds", 0.0) if isinstance(reply, dict) else 0.0
+    times["cells"] += seconds
+    if began is not None:
+        times["cell_process"] += max(0.0, time.monotonic() - began - seconds)
 
 
 def _ask_where(pid, replies):
@@ -197,13 +212,16 @@ def run_cells(read_fd, write_fd, memory, probes_stem):
     while True:
         message = channel.get()
         if "cell" in message:
+            began = time.monotonic()
             with capture_output(display=False) as captured:
                 result = shell.run_cell(message["source"], store_history=True)
+            seconds = time.monotonic() - began
             _guard(shell.user_ns, message["guard"], hung)
             error = result.error_before_exec or result.error_in_exec
             _send(write_fd, {"status": ERROR if error else OK, "stdout": captured.stdout[-TEXT_LIMIT:],
                              "stderr": captured.stderr[-TEXT_LIMIT:],
-                             "error": f"{type(error).__name__}: {error}"[:TEXT_LIMIT] if error else None})
+                             "error": f"{type(error).__name__}: {error}"[:TEXT_LIMIT] if error else None,
+                             "seconds": seconds})
             continue
         _reap()
         findings = _compare(shell, baseline) + sorted(seen)

@@ -24,8 +24,11 @@ class Run:
     times: dict = field(default_factory=dict)  # where the run's time went (benchmarks/grading.py --breakdown)
 
 
-def run_submission(kit, nb, submission_dir, limits, bwrap, scratch, mpl_cache):
-    """Run nb in a sandbox, its submission's other files beside it; return what came back as a Run."""
+def run_submission(kit, nb, submission_dir, limits, bwrap, scratch, mpl_cache, zygote=None):
+    """Run nb in a sandbox, its submission's other files beside it; return what came back as a Run.
+
+    With a zygote (sandbox.Zygote) the sandbox is joined by a warm fork of it rather than started cold.
+    """
     began = time.perf_counter()
     box = Path(tempfile.mkdtemp(dir=scratch))
     dirs = {name: box / name for name in ("job", "out", "work", "home", "tmp", "state")}
@@ -47,10 +50,17 @@ def run_submission(kit, nb, submission_dir, limits, bwrap, scratch, mpl_cache):
     (dirs["job"] / "job.json").write_text(json.dumps(job))
     names = dict(job_dir=dirs["job"], out_dir=dirs["out"], work_dir=dirs["work"], home_dir=dirs["home"],
                  tmp_dir=dirs["tmp"], state_dir=dirs["state"], workdir_name=kit.aid)
-    argv, env = (sandbox.command(bwrap, **names), {}) if bwrap else sandbox.plain_command(**names)
     wall = limits.wall(len(kit.functions), sum(kit.extra_seconds.values()))
     setup, launched = time.perf_counter() - began, time.time()
-    code_, seconds = sandbox.run(argv, env, limits, wall, box / "sandbox.log", cwd=None if bwrap else dirs["work"])
+    if bwrap and zygote and zygote.alive():
+        inside = {"cwd": f"{sandbox.INSIDE_HOME}/{kit.aid}", "job": f"{sandbox.INSIDE_GRADER}/job/job.json",
+                  "out": f"{sandbox.INSIDE_GRADER}/out", "env": sandbox.inside_environment()}
+        code_, seconds = sandbox.run_warm(zygote, sandbox.hold_command(bwrap, **names), limits, wall,
+                                          box / "sandbox.log", inside)
+    else:
+        argv, env = (sandbox.command(bwrap, **names), {}) if bwrap else sandbox.plain_command(**names)
+        code_, seconds = sandbox.run(argv, env, limits, wall, box / "sandbox.log",
+                                     cwd=None if bwrap else dirs["work"])
     problems = [] if code_ is not None else [f"the whole run stopped at the {wall:g} s limit"]
     record = None
     try:

@@ -6,11 +6,15 @@ the gradebook, other students), not the instructor's home. It has no network, a 
 /tmp, limits on memory (per process), processes (a pids cgroup where one can be made, else
 RLIMIT_NPROC) and total wall time, and nothing it starts outlives it (its own PID namespace).
 """
+import json
 import os
+import select
 import shutil
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -20,6 +24,7 @@ import course
 
 RUNNER = Path(__file__).with_name("sandbox_runner.py")
 PLAINDATA = Path(__file__).with_name("plaindata.py")
+ZYGOTE = Path(__file__).with_name("zygote.py")
 INSIDE_HOME, INSIDE_GRADER = "/home/student", "/grader"
 _ETC = ["ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "passwd", "group", "nsswitch.conf", "fonts",
         "alternatives", "mime.types", "matplotlibrc"]
@@ -80,14 +85,33 @@ def _python_mounts():
     return args
 
 
+def inside_environment():
+    """The environment of a run inside its sandbox."""
+    return environment(f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin", INSIDE_HOME, "/tmp",
+                       f"{INSIDE_GRADER}/state")
+
+
 def command(bwrap, job_dir, out_dir, work_dir, home_dir, tmp_dir, state_dir, workdir_name):
     """The bwrap command line that runs the runner on one job."""
+    return sandboxed(bwrap, job_dir, out_dir, work_dir, home_dir, tmp_dir, state_dir, workdir_name) + [
+        sys.executable, "-E", "-s", f"{INSIDE_GRADER}/sandbox_runner.py", f"{INSIDE_GRADER}/job/job.json",
+        f"{INSIDE_GRADER}/out"]
+
+
+def hold_command(bwrap, **dirs):
+    """The same sandbox holding only `sleep` (its pid 2), which a warm process joins (autograder/zygote.py).
+
+    It says "up" once its command runs, so every mount is in place before anyone joins.
+    """
+    return sandboxed(bwrap, **dirs) + ["/bin/sh", "-c", "echo up; exec sleep infinity"]
+
+
+def sandboxed(bwrap, job_dir, out_dir, work_dir, home_dir, tmp_dir, state_dir, workdir_name):
+    """The bwrap arguments of one run's sandbox, up to the command it runs."""
     inside_work = f"{INSIDE_HOME}/{workdir_name}"
-    env = environment(f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin", INSIDE_HOME, "/tmp",
-                      f"{INSIDE_GRADER}/state")
     # /tmp and HOME first: Python or the course may live below either (a clone in /tmp, say),
-    # and a later mount would hide them.
-    args = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
+    # and a later mount would hide them. No capability inside, even when the grader runs as root.
+    args = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--clearenv", "--cap-drop", "ALL",
             "--bind", str(tmp_dir), "/tmp", "--bind", str(home_dir), INSIDE_HOME,
             "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/run", "--tmpfs", "/var",
             *_system_mounts(), *_python_mounts(),
@@ -97,10 +121,9 @@ def command(bwrap, job_dir, out_dir, work_dir, home_dir, tmp_dir, state_dir, wor
             "--ro-bind", str(job_dir), f"{INSIDE_GRADER}/job",
             "--bind", str(out_dir), f"{INSIDE_GRADER}/out", "--bind", str(state_dir), f"{INSIDE_GRADER}/state",
             "--chdir", inside_work]
-    for key, value in env.items():
+    for key, value in inside_environment().items():
         args += ["--setenv", key, value]
-    return args + [sys.executable, "-E", "-s", f"{INSIDE_GRADER}/sandbox_runner.py", f"{INSIDE_GRADER}/job/job.json",
-                   f"{INSIDE_GRADER}/out"]
+    return args
 
 
 def plain_command(job_dir, out_dir, work_dir, home_dir, tmp_dir, state_dir, workdir_name):
@@ -168,12 +191,17 @@ os.execv(sys.argv[4], sys.argv[4:])
 """
 
 
-def run(argv, env, limits, seconds, log_path, cwd=None):
-    """Run argv under the limits for at most seconds; return (exit code, or None when it hit that; seconds)."""
+def _limited(argv, limits):
+    """(argv under the limits, its cgroup, the RLIMIT_NPROC to set where there is no cgroup or 0)."""
     cgroup = _PidsCgroup(limits.processes)
     processes = 0 if cgroup.path or os.geteuid() == 0 else _processes_of(os.getuid()) + limits.processes
-    limited = [sys.executable, "-I", "-S", "-c", _LIMITED, str(cgroup.path or ""), str(limits.file_bytes),
-               str(processes), shutil.which(argv[0]) or argv[0], *argv[1:]]
+    return [sys.executable, "-I", "-S", "-c", _LIMITED, str(cgroup.path or ""), str(limits.file_bytes),
+            str(processes), shutil.which(argv[0]) or argv[0], *argv[1:]], cgroup, processes
+
+
+def run(argv, env, limits, seconds, log_path, cwd=None):
+    """Run argv under the limits for at most seconds; return (exit code, or None when it hit that; seconds)."""
+    limited, cgroup, _ = _limited(argv, limits)
     start = time.perf_counter()
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(limited, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=log,
@@ -186,6 +214,101 @@ def run(argv, env, limits, seconds, log_path, cwd=None):
             _kill_group(proc)
     cgroup.remove()
     return code, time.perf_counter() - start
+
+
+class Zygote:
+    """The warm process (autograder/zygote.py) that runs fork from: one per grading run, started clean."""
+
+    def __init__(self, scratch, mpl_cache, seconds=60.0):
+        home = Path(scratch) / "zygote"
+        for name in ("home", "tmp", "state"):
+            (home / name).mkdir(parents=True, exist_ok=True)
+        shutil.copytree(mpl_cache, home / "state" / "mpl")
+        self.channel, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        env = environment(f"{Path(sys.executable).parent}:/usr/bin:/bin", home / "home", home / "tmp", home / "state")
+        self.proc = subprocess.Popen([sys.executable, "-E", "-s", "-P", str(ZYGOTE), str(theirs.fileno())], env=env,
+                                     cwd=home, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL, stderr=open(home / "zygote.log", "wb"),
+                                     start_new_session=True)
+        theirs.close()
+        self.lock, self.log = threading.Lock(), home / "zygote.log"
+        self.channel.settimeout(seconds)
+        try:
+            warm = self.channel.recv(16) == b"warm\n"
+        except OSError:
+            warm = False
+        self.channel.settimeout(None)
+        if not warm:
+            self.close()
+            raise RuntimeError(f"the warm process did not start: {self.log.read_text(errors='replace')[-600:]}")
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def start(self, request, status_fd, log_fd):
+        """Ask for one run: a fork that joins the sandbox request names; it writes its exit code to status_fd."""
+        with self.lock:
+            socket.send_fds(self.channel, [json.dumps(request).encode()], [status_fd, log_fd])
+
+    def close(self):
+        self.channel.close()
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            _kill_group(self.proc)
+
+
+def run_warm(zygote, argv, limits, seconds, log_path, request):
+    """Run a job in the sandbox argv holds (hold_command), by a fork of zygote; return as run() does."""
+    limited, cgroup, processes = _limited(argv, limits)
+    start, code = time.perf_counter(), None
+    status_r, status_w = os.pipe()
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen(limited, env={}, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log,
+                                start_new_session=True)
+        try:
+            if _line(proc.stdout.fileno(), 30.0) == "up":
+                zygote.start({**request, "pid": _first_child(proc.pid), "cgroup": str(cgroup.path or ""),
+                              "file_bytes": limits.file_bytes, "processes": processes}, status_w, log.fileno())
+                os.close(status_w)
+                status_w = None
+                left = seconds - (time.perf_counter() - start)
+                reply = _line(status_r, max(left, 0.0))
+                code = int(reply) if reply else None
+            else:
+                log.write(b"the sandbox did not start\n")
+                code = 70
+        finally:
+            _kill_group(proc)
+            proc.stdout.close()
+            for fd in (status_r, status_w):
+                if fd is not None:
+                    os.close(fd)
+    cgroup.remove()
+    return code, time.perf_counter() - start
+
+
+def _line(fd, seconds):
+    """One line read from fd within seconds, stripped; None at the deadline or at its end."""
+    end, data = time.monotonic() + seconds, b""
+    while not data.endswith(b"\n"):
+        if not select.select([fd], [], [], max(0.0, end - time.monotonic()))[0]:
+            return None
+        chunk = os.read(fd, 256)
+        if not chunk:
+            return None
+        data += chunk
+    return data.decode().strip()
+
+
+def _first_child(pid):
+    """The first process inside the sandbox bwrap (pid) made: its pid 1, whose namespaces the run joins."""
+    for _ in range(500):
+        children = _read(f"/proc/{pid}/task/{pid}/children").split()
+        if children:
+            return int(children[0])
+        time.sleep(0.01)
+    raise RuntimeError("the sandbox has no process")
 
 
 def _kill_group(proc):

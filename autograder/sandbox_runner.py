@@ -14,6 +14,7 @@ import os
 import resource
 import select
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -65,11 +66,16 @@ OK, ERROR, NOT_RUN, TIMEOUT, CRASHED, RAN = "ok", "error", "not run", "timeout",
 
 # ---------------------------------------------------------------- supervisor (no student code)
 
-def supervise(job_path, out):
-    """Run the cells within their own time, then each function's checks within its own."""
+def supervise(job_path, out, warm=False):
+    """Run the cells within their own time, then each function's checks within its own.
+
+    warm: this supervisor was forked from a warm process (autograder/zygote.py), so cell processes are forked
+    from a template forked before the job was read, which holds no cell of it, rather than started afresh.
+    """
+    starter = ForkedCells() if warm else StartedCells()
     with open(job_path) as fh:
         job = json.load(fh)
-    run = {"records": {}, "skipped": set(), "hung": {}, "functions": {},
+    run = {"starter": starter, "records": {}, "skipped": set(), "hung": {}, "functions": {},
            "times": {"started": time.time(), "cell_process": 0.0, "cells": 0.0, "probes": 0.0}}
     cells_end = time.monotonic() + job["cells_timeout"]
     while True:
@@ -95,9 +101,7 @@ def _one_pass(job, run, cells_end):
     """Run the cells (but the skipped ones) in a fresh process; return the index of a cell that broke it."""
     records, cells = run["records"], job["cells"]
     down, up = os.pipe(), os.pipe()
-    child = subprocess.Popen([sys.executable, os.path.join(HERE, "sandbox_runner.py"), "--cells",
-                              str(down[0]), str(up[1]), str(job["memory_bytes"]), job["probes"]],
-                             pass_fds=(down[0], up[1]), start_new_session=True)
+    child = run["starter"].start(down[0], up[1], job["memory_bytes"], job["probes"])
     os.close(down[0]), os.close(up[1])
     replies, current, times, began = _Lines(up[0]), None, run["times"], time.monotonic()
     try:
@@ -128,7 +132,7 @@ def _one_pass(job, run, cells_end):
                     run["hung"].setdefault(stuck, i)
                 return i
         current = None
-        _stop_strays(child.pid)
+        _stop_strays({child.pid, *run["starter"].keep})
         budgets = {f: job["function_timeout"] + job.get("extra_seconds", {}).get(f, 0) for f in job["functions"]}
         _send(down[1], {"evaluate": job["functions"], "timeouts": budgets,
                         "memory": job["function_memory_bytes"], "out": job["out"]})
@@ -175,13 +179,77 @@ def _ask_where(pid, replies):
     return message.get("stuck") if isinstance(message, dict) and "stuck" in message else message
 
 
+class StartedCells:
+    """Cell processes started afresh: a new interpreter each, which imports everything itself."""
+    keep = ()
+
+    def start(self, read_fd, write_fd, memory, probes):
+        return subprocess.Popen([sys.executable, os.path.join(HERE, "sandbox_runner.py"), "--cells", str(read_fd),
+                                 str(write_fd), str(memory), probes], pass_fds=(read_fd, write_fd),
+                                start_new_session=True)
+
+
+class ForkedCells:
+    """Cell processes forked, warm, from a template that is forked before the job is read and runs nothing else.
+
+    The template and the sandbox's holder (its pid 2, see sandbox.hold_command) survive the strays' clean-up.
+    """
+
+    def __init__(self):
+        self.channel, theirs = socket.socketpair()
+        pid = os.fork()
+        if pid == 0:
+            self.channel.close()
+            _serve_cells(theirs)
+        theirs.close()
+        self.keep, self.replies = (pid, 2), _Lines(self.channel.fileno())
+
+    def start(self, read_fd, write_fd, memory, probes):
+        socket.send_fds(self.channel, [json.dumps([memory, probes]).encode()], [read_fd, write_fd])
+        return _Forked(self.replies.get()["pid"], self.replies)
+
+
+class _Forked:
+    """A forked cell process, as much of subprocess.Popen as the supervisor uses: pid and wait."""
+
+    def __init__(self, pid, replies):
+        self.pid, self.replies, self.code = pid, replies, None
+
+    def wait(self, timeout=None):
+        if self.code is None:
+            try:
+                self.code = self.replies.get(timeout)["exit"]
+            except TimeoutError:
+                raise subprocess.TimeoutExpired("cell process", timeout) from None
+        return self.code
+
+
+def _serve_cells(channel):
+    """The template's loop: fork a cell process on the pipes each request brings, report its pid and exit code."""
+    while True:
+        message, fds, _, _ = socket.recv_fds(channel, 1 << 16, 2)
+        if not message:
+            os._exit(0)
+        memory, probes = json.loads(message)
+        pid = os.fork()
+        if pid == 0:
+            channel.close()
+            os.setsid()
+            run_cells(fds[0], fds[1], memory, probes)
+            os._exit(0)
+        for fd in fds:
+            os.close(fd)
+        _send(channel.fileno(), {"pid": pid})
+        _send(channel.fileno(), {"exit": os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])})
+
+
 def _stop_strays(keep):
     """Kill what the notebook left running (inside the sandbox's own PID namespace) before its functions are called."""
     if (os.getpid() == 1 or not os.path.exists("/proc/1/cmdline")
             or b"bwrap" not in open("/proc/1/cmdline", "rb").read()):
         return  # not in a sandbox: other processes here are not the notebook's
     for entry in os.listdir("/proc"):
-        if entry.isdigit() and int(entry) not in (1, os.getpid(), keep):
+        if entry.isdigit() and int(entry) not in (1, os.getpid(), *keep):
             try:
                 os.kill(int(entry), signal.SIGKILL)
             except OSError:

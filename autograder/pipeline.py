@@ -5,11 +5,14 @@ empty or malformed notebook is found before anything runs; the others are graded
 (autograder.grader), and a crash or a hang costs only the function it happened in. A row also says
 what the instructor should know about the class around it: a student missing from the roster (graded
 and added), a newer submission waiting in nbgrader's exchange, an id that differs from another only in case.
+A submission graded before is graded again only when something its grade depends on changed since (recording's
+marks), so a run cut short is finished by the next.
 """
 import csv
 import json
 import logging
 import shutil
+from collections import Counter
 from difflib import get_close_matches
 from pathlib import Path
 
@@ -28,6 +31,7 @@ from .deadlines import Deadlines, FractionPerDay
 from .notebooks import REPO, existing_assignments, notebook_path
 from .results import GRADED, NOT_GRADED, Progress, Result
 
+NEW = "not graded before"  # nor marked: never graded, not gradable then, or its recording was cut short
 _QUIET = logging.getLogger("autograder.exchange")  # nbgrader's exchange logs a fatal error for a course it lacks
 _QUIET.addHandler(logging.NullHandler())
 _QUIET.propagate = False
@@ -35,6 +39,18 @@ _QUIET.propagate = False
 
 def _say(message):
     print(message, flush=True)
+
+
+def tally(reasons):
+    """'3 not graded before, 1 since the submission changed': how many of each, the most common first."""
+    return ", ".join(f"{n} {why}" for why, n in Counter(reasons).most_common())
+
+
+def done(kept, fresh):
+    """'12 unchanged since the last grading, kept; 3 graded; 1 not graded': what a run did of one assignment."""
+    ungraded = sum(r.status != GRADED for r in fresh)
+    return "; ".join([f"{kept} unchanged since the last grading, kept"] * bool(kept)
+                     + [f"{len(fresh) - ungraded} graded"] + [f"{ungraded} not graded"] * bool(ungraded))
 
 
 def case_twins(student, known):
@@ -174,9 +190,16 @@ class Course:
                 pass
         self.release([aid])
 
-    def autograde(self, assignments=None, students=None, unsafe=False, workers=None, limits=None):
-        """Grade every student's submission of each assignment in sandboxes, in parallel; return all Results."""
+    def autograde(self, assignments=None, students=None, unsafe=False, workers=None, limits=None, regrade=False):
+        """Grade every student's submission of each assignment in sandboxes, in parallel; return all Results.
+
+        A submission graded before keeps its grade (scores, notes, flags, autograded notebook) unless it, its
+        assignment, the grader's code, the Python packages or the limits changed since, or regrade: so a run cut
+        short (Ctrl-C, a machine lost) is finished by the next. Its late penalty is charged anew either way.
+        """
         results = []
+        limits = limits or sandbox.Limits()
+        run = recording.run_fingerprint(limits, sandbox.bubblewrap())
         for aid in self.assignments(assignments):
             self._ensure_released(aid)
             self._register_due_date(aid)  # the config may have changed since the release
@@ -184,30 +207,74 @@ class Course:
                 max_score = float(gb.find_assignment(aid).max_score)
             waiting, enrolled = self.in_exchange(aid), self.enrolled()
             known = sorted(set(self.students()) | set(waiting))
-            roster, rows = self._roster(aid, students, known), []
-            progress = Progress(len(roster), aid)
-            for graded in grader.grade_class(self.root, aid, roster, limits or sandbox.Limits(), unsafe, workers):
-                result = Result(graded.student, aid, NOT_GRADED, 0.0, max_score, graded.notes)
+            roster = self._roster(aid, students, known)
+            assignment = recording.assignment_fingerprint(self.root, aid)
+            fingerprints = {s: recording.fingerprint(run, assignment, self.root, s, aid) for s in roster
+                            if submission.folder(self.root, s, aid).is_dir()}
+            kept, why = self._unchanged(aid, roster, fingerprints, regrade)
+            todo = [s for s in roster if s not in kept]
+            if kept or set(why.values()) - {NEW, "no submission"}:
+                _say(f"{aid}: {len(kept)} unchanged since the last grading, kept; {len(todo)} to grade"
+                     + (f" ({tally(why.values())})" if why else ""))
+            rows = []
+            for student, (found, recorded) in kept.items():
+                result = found["result"]
+                rows.append(self._noted(self._graded(aid, student, max_score, result["notes"], result["flags"],
+                                                     recorded), recorded, known, enrolled, waiting))
+            progress = Progress(len(todo), aid)
+            for graded in (grader.grade_class(self.root, aid, todo, limits, unsafe, workers) if todo else []):
+                result, recorded = Result(graded.student, aid, NOT_GRADED, 0.0, max_score, list(graded.notes)), None
                 if graded.gradable:
-                    result.status, result.flags = GRADED, graded.outcome.flags
                     recorded = recording.store(self.root, self.db_url, graded.student, aid, graded.outcome,
                                                graded.notebook, self.late_policy)
-                    result.score, result.late_penalty = recorded.score, recorded.late_penalty
-                    result.submitted = recorded.submitted
-                    if recorded.seconds_late > 0:
-                        result.notes.append(self.late_policy.describe(recorded.seconds_late, recorded.late_penalty))
+                    result = self._graded(aid, graded.student, max_score, graded.notes, graded.outcome.flags, recorded)
+                    if graded.student in fingerprints:  # last: a run cut short before this grades it again
+                        recording.mark(self.root, graded.student, aid, fingerprints[graded.student], result,
+                                       graded.outcome.scores)
                 else:
-                    recording.forget(self.db_url, graded.student, aid)
-                result.notes += self._class_notes(aid, graded.student, known, enrolled, waiting)
-                rows.append(result)
+                    recording.forget(self.root, self.db_url, graded.student, aid)
+                rows.append(self._noted(result, recorded, known, enrolled, waiting))
                 progress.step(result)
-            rows.sort(key=lambda r: roster.index(r.student))
+            fresh = rows[len(kept):]
+            if todo:
+                progress.close(fresh)
+            _say(f"{aid}: {done(len(kept), fresh)}")
+            order = {s: i for i, s in enumerate(roster)}
+            rows.sort(key=lambda r: order[r.student])
             # a rerun of some students keeps everyone else's last result, so the export still has them all
-            kept = [r for r in recording.load_report(self.reports, aid) if r.student not in roster] if students else []
-            recording.save_report(self.reports, aid, sorted(kept + rows, key=lambda r: r.student) if kept else rows)
-            progress.close(rows)
+            others = [r for r in recording.load_report(self.reports, aid) if r.student not in order] if students else []
+            recording.save_report(self.reports, aid, sorted(others + rows, key=lambda r: r.student) if others else rows)
             results += rows
         return results
+
+    def _unchanged(self, aid, roster, fingerprints, regrade):
+        """(student -> (mark, Recorded) of each submission whose last grade still holds; student -> why each other
+        one is graded). A grade holds while its fingerprint does and the gradebook and autograded/ are as marked."""
+        marks, why = {}, {}
+        for student in roster:
+            found = None if regrade or student not in fingerprints else recording.marked(self.root, student, aid)
+            differs = found and recording.changed(found["fingerprint"], fingerprints[student])
+            if found and not differs:
+                marks[student] = found
+            else:
+                why[student] = ("no submission" if student not in fingerprints else "regrade asked" if regrade else
+                                f"since {differs} changed" if differs else NEW)
+        recorded = recording.kept(self.root, self.db_url, aid, marks, self.late_policy)
+        why.update({s: "whose gradebook entry or autograded notebook changed" for s in marks if s not in recorded})
+        return {s: (marks[s], recorded[s]) for s in roster if s in recorded}, why
+
+    @staticmethod
+    def _graded(aid, student, max_score, notes, flags, recorded):
+        """The row of a graded submission, as recorded, with the grader's notes."""
+        return Result(student, aid, GRADED, recorded.score, max_score, list(notes), list(flags), recorded.submitted,
+                      recorded.late_penalty)
+
+    def _noted(self, result, recorded, known, enrolled, waiting):
+        """result with what each run says anew: how late it came, and the class around it."""
+        if recorded and recorded.seconds_late > 0:
+            result.notes.append(self.late_policy.describe(recorded.seconds_late, recorded.late_penalty))
+        result.notes += self._class_notes(result.assignment, result.student, known, enrolled, waiting)
+        return result
 
     def load_results(self, assignments=None):
         """The Results of the last grading of each assignment, from reports/."""

@@ -60,10 +60,10 @@ def summary(results):
 class Progress:
     """A progress bar on a terminal (one line per student elsewhere), for grading a class."""
 
-    def __init__(self, total, aid, out=sys.stdout, width=30):
-        self.total, self.aid, self.out, self.width, self.done = total, aid, out, width, 0
+    def __init__(self, total, aid, out=None, width=30):
+        self.total, self.aid, self.out, self.width, self.done = total, aid, out or sys.stdout, width, 0
         self.start = time.perf_counter()
-        self.tty = out.isatty()
+        self.tty = self.out.isatty()
 
     def step(self, result):
         """Show one more finished Result."""

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import plaindata, sandbox
 from .notebooks import grade_id
+from .zygote import STARTING_FAILED
 
 
 @dataclass
@@ -31,33 +32,24 @@ def run_submission(kit, nb, submission_dir, limits, bwrap, scratch, mpl_cache, z
     """
     began = time.perf_counter()
     box = Path(tempfile.mkdtemp(dir=scratch))
-    dirs = {name: box / name for name in ("job", "out", "work", "home", "tmp", "state")}
-    shutil.copytree(submission_dir, dirs["work"], ignore=shutil.ignore_patterns("*.ipynb"))
-    replaced = _course_data(kit.course_files, dirs["work"])
-    for name in ("job", "out", "home", "tmp", "state"):
-        dirs[name].mkdir(exist_ok=True)
-    shutil.copytree(mpl_cache, dirs["state"] / "mpl")
-    for ext in ("json", "npz"):
-        shutil.copy(kit.folder / f"probes.{ext}", dirs["job"] / f"probes.{ext}")
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    inside = lambda d: f"{sandbox.INSIDE_GRADER}/{d}" if bwrap else str(dirs[d])  # noqa: E731
-    job = {"cells": [{"source": c.source, "kind": _kind(c, kit)} for c in code],
-           "functions": kit.functions, "probes": f"{inside('job')}/probes", "out": inside("out"),
-           "cell_timeout": limits.cell_seconds, "cells_timeout": limits.cells_seconds,
-           "function_timeout": limits.function_seconds, "extra_seconds": kit.extra_seconds,
-           "memory_bytes": limits.memory_bytes,
-           "function_memory_bytes": limits.function_memory_bytes}
-    (dirs["job"] / "job.json").write_text(json.dumps(job))
-    names = dict(job_dir=dirs["job"], out_dir=dirs["out"], work_dir=dirs["work"], home_dir=dirs["home"],
-                 tmp_dir=dirs["tmp"], state_dir=dirs["state"], workdir_name=kit.aid)
+    dirs, replaced, names = _fill(box, kit, nb, submission_dir, limits, bwrap, mpl_cache)
     wall = limits.wall(len(kit.functions), sum(kit.extra_seconds.values()))
     setup, launched = time.perf_counter() - began, time.time()
+    code_ = STARTING_FAILED
     if bwrap and zygote and zygote.alive():
         inside = {"cwd": f"{sandbox.INSIDE_HOME}/{kit.aid}", "job": f"{sandbox.INSIDE_GRADER}/job/job.json",
                   "out": f"{sandbox.INSIDE_GRADER}/out", "env": sandbox.inside_environment()}
-        code_, seconds = sandbox.run_warm(zygote, sandbox.hold_command(bwrap, **names), limits, wall,
-                                          box / "sandbox.log", inside)
-    else:
+        try:
+            code_, seconds = sandbox.run_warm(zygote, sandbox.hold_command(bwrap, **names), limits, wall,
+                                              box / "sandbox.log", inside)
+        except OSError:  # the warm process is gone
+            pass
+        if code_ in (STARTING_FAILED, sandbox.LOST):  # then cold, in a fresh box: nothing of the attempt stays
+            shutil.rmtree(box)
+            box.mkdir()
+            dirs, replaced, names = _fill(box, kit, nb, submission_dir, limits, bwrap, mpl_cache)
+            launched = time.time()
+    if code_ in (STARTING_FAILED, sandbox.LOST):
         argv, env = (sandbox.command(bwrap, **names), {}) if bwrap else sandbox.plain_command(**names)
         code_, seconds = sandbox.run(argv, env, limits, wall, box / "sandbox.log",
                                      cwd=None if bwrap else dirs["work"])
@@ -78,6 +70,33 @@ def run_submission(kit, nb, submission_dir, limits, bwrap, scratch, mpl_cache, z
     shutil.rmtree(box, ignore_errors=True)
     return Run(record, values, problems, strays, replaced, seconds,
                _times(record, setup, launched, seconds, time.perf_counter() - began))
+
+
+def _fill(box, kit, nb, submission_dir, limits, bwrap, mpl_cache):
+    """Put a run's folders in box: the submission's files with the course's data, the job, a font cache.
+
+    Returns (the folders by name, the course data files the submission had changed, sandbox's names for them).
+    """
+    dirs = {name: box / name for name in ("job", "out", "work", "home", "tmp", "state")}
+    shutil.copytree(submission_dir, dirs["work"], ignore=shutil.ignore_patterns("*.ipynb"))
+    replaced = _course_data(kit.course_files, dirs["work"])
+    for name in ("job", "out", "home", "tmp", "state"):
+        dirs[name].mkdir(exist_ok=True)
+    shutil.copytree(mpl_cache, dirs["state"] / "mpl")
+    for ext in ("json", "npz"):
+        shutil.copy(kit.folder / f"probes.{ext}", dirs["job"] / f"probes.{ext}")
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    inside = lambda d: f"{sandbox.INSIDE_GRADER}/{d}" if bwrap else str(dirs[d])  # noqa: E731
+    job = {"cells": [{"source": c.source, "kind": _kind(c, kit)} for c in code],
+           "functions": kit.functions, "probes": f"{inside('job')}/probes", "out": inside("out"),
+           "cell_timeout": limits.cell_seconds, "cells_timeout": limits.cells_seconds,
+           "function_timeout": limits.function_seconds, "extra_seconds": kit.extra_seconds,
+           "memory_bytes": limits.memory_bytes,
+           "function_memory_bytes": limits.function_memory_bytes}
+    (dirs["job"] / "job.json").write_text(json.dumps(job))
+    names = dict(job_dir=dirs["job"], out_dir=dirs["out"], work_dir=dirs["work"], home_dir=dirs["home"],
+                 tmp_dir=dirs["tmp"], state_dir=dirs["state"], workdir_name=kit.aid)
+    return dirs, replaced, names
 
 
 def _times(record, setup, launched, seconds, total):

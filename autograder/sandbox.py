@@ -22,9 +22,12 @@ from pathlib import Path
 
 import course
 
+from .zygote import STARTING_FAILED
+
 RUNNER = Path(__file__).with_name("sandbox_runner.py")
 PLAINDATA = Path(__file__).with_name("plaindata.py")
 ZYGOTE = Path(__file__).with_name("zygote.py")
+LOST = "lost"  # a warm run whose process vanished before it said how it ended (its warm process was killed)
 INSIDE_HOME, INSIDE_GRADER = "/home/student", "/grader"
 _ETC = ["ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "passwd", "group", "nsswitch.conf", "fonts",
         "alternatives", "mime.types", "matplotlibrc"]
@@ -245,6 +248,17 @@ class Zygote:
     def alive(self):
         return self.proc.poll() is None
 
+    def check(self, bwrap, scratch):
+        """Raise RuntimeError unless a fork of it can join a sandbox here and drop every capability there."""
+        box = Path(scratch) / "zygote-check"
+        dirs = {f"{name}_dir": box / name for name in ("job", "out", "work", "home", "tmp", "state")}
+        for path in dirs.values():
+            path.mkdir(parents=True, exist_ok=True)
+        code, _ = run_warm(self, hold_command(bwrap, workdir_name="check", **dirs), Limits(), 30.0, box / "log",
+                           {"check": True, "cwd": INSIDE_HOME, "job": "", "out": "", "env": {}})
+        if code != 0:
+            raise RuntimeError(f"a warm run could not join its sandbox: {_read(box / 'log')[-600:].strip()}")
+
     def start(self, request, status_fd, log_fd):
         """Ask for one run: a fork that joins the sandbox request names; it writes its exit code to status_fd."""
         with self.lock:
@@ -261,6 +275,14 @@ class Zygote:
 def run_warm(zygote, argv, limits, seconds, log_path, request):
     """Run a job in the sandbox argv holds (hold_command), by a fork of zygote; return as run() does."""
     limited, cgroup, processes = _limited(argv, limits)
+    try:
+        return _run_warm(zygote, limited, seconds, log_path, {**request, "cgroup": str(cgroup.path or ""),
+                                                              "file_bytes": limits.file_bytes, "processes": processes})
+    finally:
+        cgroup.remove()
+
+
+def _run_warm(zygote, limited, seconds, log_path, request):
     start, code = time.perf_counter(), None
     status_r, status_w = os.pipe()
     with open(log_path, "ab") as log:
@@ -268,35 +290,33 @@ def run_warm(zygote, argv, limits, seconds, log_path, request):
                                 start_new_session=True)
         try:
             if _line(proc.stdout.fileno(), 30.0) == "up":
-                zygote.start({**request, "pid": _first_child(proc.pid), "cgroup": str(cgroup.path or ""),
-                              "file_bytes": limits.file_bytes, "processes": processes}, status_w, log.fileno())
+                zygote.start({**request, "pid": _first_child(proc.pid)}, status_w, log.fileno())
                 os.close(status_w)
                 status_w = None
                 left = seconds - (time.perf_counter() - start)
                 reply = _line(status_r, max(left, 0.0))
-                code = int(reply) if reply else None
+                code = None if reply is None else int(reply) if reply else LOST
             else:
                 log.write(b"the sandbox did not start\n")
-                code = 70
+                code = STARTING_FAILED
         finally:
             _kill_group(proc)
             proc.stdout.close()
             for fd in (status_r, status_w):
                 if fd is not None:
                     os.close(fd)
-    cgroup.remove()
     return code, time.perf_counter() - start
 
 
 def _line(fd, seconds):
-    """One line read from fd within seconds, stripped; None at the deadline or at its end."""
+    """One line read from fd within seconds, stripped; None at the deadline, "" at its end before a line."""
     end, data = time.monotonic() + seconds, b""
     while not data.endswith(b"\n"):
         if not select.select([fd], [], [], max(0.0, end - time.monotonic()))[0]:
             return None
         chunk = os.read(fd, 256)
         if not chunk:
-            return None
+            return ""
         data += chunk
     return data.decode().strip()
 

@@ -1,5 +1,8 @@
 """Warm runs (forks of one warm process, each joining its own sandbox) against cold ones and against each other."""
+import os
 import re
+import signal
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -75,7 +78,28 @@ def classes(tmp_path_factory):
     order = ["plant", "look", *roster]
     graded = {w: {g.student: g for g in grader.grade_class(root, AID, order, LIMITS, workers=1, warm=w)}
               for w in (True, False)}
+    graded["killed"] = {}
+    for g in grader.grade_class(root, AID, order, LIMITS, workers=1):
+        if not graded["killed"]:
+            pids = _zygotes()
+            assert pids, "no warm process to kill"
+            for pid in pids:  # the warm process dies after the first run: the rest start cold
+                os.kill(pid, signal.SIGKILL)
+        graded["killed"][g.student] = g
     return graded
+
+
+def _zygotes():
+    """This process's warm processes (sandbox.Zygote), by PID."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+            if "zygote.py" in (entry / "cmdline").read_text() and int(stat.rsplit(")", 1)[1].split()[1]) == os.getpid():
+                found.append(int(entry.name))
+        except (OSError, ValueError):
+            pass
+    return found
 
 
 def _printed(graded, student):
@@ -84,9 +108,11 @@ def _printed(graded, student):
     return dict(re.findall(r"^([A-Z]+) (.*)$", text, re.M))
 
 
-def test_warm_and_cold_runs_give_the_same_grades(classes):
-    """Check that every submission, the attacks and the broken ones included, gets the same grade warm and cold."""
-    warm, cold = classes[True], classes[False]
+@pytest.mark.parametrize("warm", [True, "killed"], ids=["warm", "warm-process-killed"])
+def test_warm_and_cold_runs_give_the_same_grades(classes, warm):
+    """Check that every submission, the probing and broken ones included, gets the same grade warm and cold,
+    and when the warm process is killed mid-class."""
+    warm, cold = classes[warm], classes[False]
     assert set(warm) == set(cold)
     for student in cold:
         assert warm[student].gradable == cold[student].gradable, student

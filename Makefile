@@ -28,8 +28,10 @@ class: env  ## a trial class on a local JupyterHub at 127.0.0.1 (CLASS_FLAGS=--p
 demo: env  ## the instructor pipeline on bundled sample submissions, in build/demo
 	$(BIN)/python -m autograder demo --course-dir build/demo
 
-release: env  ## regenerate release/ from source/
+release: env  ## regenerate release/ from source/, then the Korean release_ko/ from release/ and translations/ko/
 	$(BIN)/python -m autograder release
+	$(BIN)/python -m autograder.translations extract
+	$(BIN)/python -m autograder.translations build
 
 grade: env  ## grade submitted/ in sandboxes, write feedback, export grades (GRADE_FLAGS=--unsafe without bubblewrap)
 	$(BIN)/python -m autograder autograde $(GRADE_FLAGS) && $(BIN)/python -m autograder feedback && $(BIN)/python -m autograder export

@@ -9,6 +9,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+from course.fonts import use_hangul_fallback
+
+use_hangul_fallback()  # the Korean edition's titles and labels draw in Hangul; English ones are unchanged
+
 
 def grading():
     """Whether nbgrader is executing the notebook: every explorer's factory then builds nothing and returns None.

@@ -4,8 +4,10 @@ import math
 import matplotlib.pyplot as plt
 from matplotlib.patches import Circle
 
+from course.fonts import use_hangul_fallback
 from course.glyphs import quick_text
 
+use_hangul_fallback()  # the Korean edition's titles and labels draw in Hangul; English ones are unchanged
 DX, DY, R, STUB = 1.0, 0.75, 0.2, 0.8  # column step, row step, node radius, output wire: data units
 INCH = 1.25  # inches per data unit in a figure we create, so text and circles keep their proportions
 GAP = 0.03  # how far the numbers sit off their wire

@@ -6,6 +6,9 @@ none of them computes a graded answer.
 import matplotlib.pyplot as plt
 import numpy as np
 
+from course.fonts import use_hangul_fallback
+
+use_hangul_fallback()  # the Korean edition's titles and labels draw in Hangul; English ones are unchanged
 COLOURS = {0: "tab:blue", 1: "tab:orange"}
 MARKERS = {0: "o", 1: "s"}
 

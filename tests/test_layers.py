@@ -7,7 +7,7 @@ PACKAGE = REPO / "autograder"
 # Grading's stages, lowest first: a module may import only modules of its own or lower stages.
 STAGES = [{"assignments", "deadlines", "local_servers", "plaindata", "results", "notebooks", "sandbox_runner",
            "zygote"},
-          {"reference", "probes", "mistakes", "replay", "sandbox", "feedback", "submission"},
+          {"reference", "probes", "mistakes", "replay", "sandbox", "feedback", "submission", "translations"},
           {"running", "judging"}, {"recording"}, {"grader"},
           {"pipeline", "samples", "nbgrader_autograde", "lms", "trial_class"},
           {"deploy"}, {"__main__"}]

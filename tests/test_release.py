@@ -1,4 +1,5 @@
-"""Check release/ against source/: fresh, without outputs, and leaking no answer or hidden test."""
+"""Check release/ (and the Korean release_ko/) against source/: fresh, without outputs, leaking no answer or
+hidden test."""
 import ast
 import inspect
 import json
@@ -7,7 +8,7 @@ import numpy as np
 import pytest
 
 import course
-from autograder import probes
+from autograder import probes, translations
 from autograder import reference as ref
 from autograder.notebooks import REPO, nbgrader_cells, notebook_path, read_notebook
 from autograder.pipeline import Course, copy_course
@@ -30,10 +31,13 @@ def reference_lines():
 
 
 def student_visible_text():
-    """(where, text) of everything a student sees: release notebooks' code cells and course/*.py."""
+    """(where, text) of everything a student sees: both editions' release notebooks and course/*.py."""
     for aid in ASSIGNMENTS:
         for i, cell in enumerate(read_notebook(notebook_path(REPO, "release", aid)).cells):
             yield f"release/{aid} cell {i}", cell.source
+    for aid in translations.catalogued():  # the Korean edition (release_ko/), built from release/
+        for i, cell in enumerate(read_notebook(notebook_path(REPO, translations.FOLDER, aid)).cells):
+            yield f"{translations.FOLDER}/{aid} cell {i}", cell.source
     for path in COURSE_FILES:
         yield str(path.relative_to(REPO)), path.read_text()
 
@@ -49,7 +53,7 @@ def test_release_is_what_nbgrader_generates_today(aid, tmp_path):
     assert committed == fresh, "release/ is stale: run `make release` and commit the result"
 
 
-@pytest.mark.parametrize("folder", ["source", "release"])
+@pytest.mark.parametrize("folder", ["source", "release", translations.FOLDER])
 def test_notebooks_are_committed_without_outputs(folder):
     """Check that no committed notebook carries outputs or execution counts."""
     for path in sorted((REPO / folder).glob("*/*.ipynb")):

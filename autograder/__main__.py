@@ -3,7 +3,8 @@
   release     regenerate release/ from source/
   validate    check that every source notebook passes all its tests
   autograde   grade every submission in submitted/ in sandboxes (bubblewrap), in parallel: one row per
-              student whatever happens, a score histogram and an integrity report at the end
+              student whatever happens, a score histogram and an integrity report at the end;
+              --cluster local:N or tcp://HOST:PORT runs the submissions on Dask workers
   feedback    write feedback HTML for the graded submissions
   export      write the grades to a CSV file (--format canvas|moodle: as that LMS's gradebook import reads it)
   lms-import  collect a Canvas or Moodle "download all submissions" zip into submitted/ (nbgrader zip_collect)
@@ -12,10 +13,12 @@
               exchange with every assignment released; run again, it carries on where it stopped
 """
 import argparse
+import contextlib
 import shutil
 from pathlib import Path
 
-from . import lms, samples, trial_class
+from . import cluster, lms, samples, trial_class
+from .grader import CLUSTER_UNSAFE
 from .notebooks import REPO
 from .pipeline import Course, copy_course
 from .results import summary
@@ -66,7 +69,12 @@ def main(argv=None):
                         help="export: the course's own columns (default), or an LMS's gradebook import")
     parser.add_argument("--port", type=int, default=8000, help="class: the hub's port on 127.0.0.1 (default 8000)")
     parser.add_argument("--workers", type=int, default=None, help="autograde: parallel runs (default: one per core)")
+    parser.add_argument("--cluster", type=cluster.parse_spec, default=None, metavar="local:N|tcp://HOST:PORT",
+                        help="autograde: run the submissions on Dask workers, N started here or a scheduler's; "
+                             "judged and recorded here (README: Grading on a cluster)")
     args = parser.parse_args(argv)
+    if args.cluster and args.unsafe:
+        parser.error(CLUSTER_UNSAFE)
     if args.command == "demo":
         demo(args.course_dir or REPO / "build" / "demo", args.assignment)
         return 0
@@ -79,7 +87,8 @@ def main(argv=None):
     elif args.command == "validate":
         return 1 if course.validate(args.assignment) else 0
     elif args.command == "autograde":
-        print(summary(course.autograde(args.assignment, args.student, args.unsafe, args.workers)))
+        with cluster.connected(args.cluster) if args.cluster else contextlib.nullcontext() as client:
+            print(summary(course.autograde(args.assignment, args.student, args.unsafe, args.workers, cluster=client)))
     elif args.command == "feedback":
         course.feedback(args.assignment)
     elif args.command == "export" and args.format != "course":

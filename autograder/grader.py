@@ -5,6 +5,7 @@ The layers, each in a module of its own and importing only those below it:
   (the gradebook, autograded/, reports), with the result types in results. This module strings
   the first three together for a class; autograder.pipeline records what it yields.
 """
+import contextlib
 import os
 import shutil
 import tempfile
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import sandbox, submission
+from .cluster import Remote, connected
 from .judging import Outcome, judge_run, prepare
 from .recording import autograded_notebook
 from .running import matplotlib_cache, run_submission
@@ -21,6 +23,8 @@ from .running import matplotlib_cache, run_submission
 UNSAFE_HELP = ("no working sandbox (bubblewrap, Debian package `bubblewrap`) on this machine: student code "
                "would run with your rights and see the gradebook and the hidden tests. Install bubblewrap, "
                "or pass --unsafe to grade without a sandbox anyway.")
+CLUSTER_UNSAFE = ("--unsafe cannot go with --cluster: it is for grading on this machine only. On a cluster every "
+                  "submission runs in bubblewrap on its worker, and a worker without one gets no work.")
 
 
 class NoSandbox(SystemExit):
@@ -72,33 +76,62 @@ def warm_start(bwrap, scratch, mpl):
         return None
 
 
-def grade_class(root, aid, roster, limits, unsafe=False, workers=None, warm=True):
+class _Pool:
+    """The runs on this machine, in a pool of threads: submit() and completed() as autograder.cluster.Remote's."""
+
+    def __init__(self, kit, limits, bwrap, scratch, mpl, workers=None, warm=True):
+        self.zygote = warm_start(bwrap, scratch, mpl) if warm else None
+        self.args, self.jobs = (limits, bwrap, scratch, mpl, self.zygote), {}
+        self.kit, self.pool = kit, ThreadPoolExecutor(max_workers=workers or len(os.sched_getaffinity(0)))
+
+    def submit(self, nb, folder, name=""):
+        self.jobs[self.pool.submit(run_submission, self.kit, nb, folder, *self.args)] = len(self.jobs)
+        return len(self.jobs) - 1
+
+    def completed(self):
+        for future in as_completed(self.jobs):
+            yield self.jobs[future], future.result(), None
+
+    def close(self):
+        self.pool.shutdown(cancel_futures=True)
+        if self.zygote:
+            self.zygote.close()
+
+
+def grade_class(root, aid, roster, limits, unsafe=False, workers=None, warm=True, cluster=None):
     """Grade every student of roster on aid in sandboxes; yield a Graded for each as it finishes.
 
     warm: start each run as a fork of one warm process (sandbox.Zygote), each in its own sandbox as before.
+    cluster: run the submissions on Dask instead (autograder.cluster: a distributed.Client, 'local:N' or
+    'tcp://HOST:PORT'), each in a sandbox on a worker that can grade; they are judged here all the same.
     """
-    bwrap = sandbox_or_refuse(unsafe)
+    if cluster is not None and unsafe:
+        raise NoSandbox(CLUSTER_UNSAFE)
+    bwrap = sandbox_or_refuse(unsafe) if cluster is None else None
     scratch = Path(tempfile.mkdtemp(prefix="backprop-grading-"))
-    zygote = None
     try:
-        kit, mpl = prepared(aid, root, scratch)
-        zygote = warm_start(bwrap, scratch, mpl) if warm else None
-        jobs = {}
-        with ThreadPoolExecutor(max_workers=workers or len(os.sched_getaffinity(0))) as pool:
+        with contextlib.ExitStack() as stack:
+            if cluster is None:
+                kit, mpl = prepared(aid, root, scratch)
+                runs = _Pool(kit, limits, bwrap, scratch, mpl, workers, warm)
+            else:
+                kit = prepare(aid, root, scratch)
+                runs = Remote(stack.enter_context(connected(cluster)), kit, limits)
+            stack.callback(runs.close)
+            jobs = {}
             for student in roster:
                 checked = submission.preflight(root, student, aid, kit.release)
                 if not checked.gradable:
                     yield Graded(student, False, checked.notes)
                     continue
                 nb = submission.notebook_to_run(checked.notebook, kit.source)
-                future = pool.submit(run_submission, kit, nb, submission.folder(root, student, aid), limits, bwrap,
-                                     scratch, mpl, zygote)
-                jobs[future] = (student, checked.notes, nb)
-            for future in as_completed(jobs):
-                student, notes, nb = jobs[future]
-                outcome, autograded = judged(kit, nb, future.result(), notes)
+                jobs[runs.submit(nb, submission.folder(root, student, aid), student)] = (student, checked.notes, nb)
+            for number, run, why in runs.completed():
+                student, notes, nb = jobs[number]
+                if run is None:  # lost for good on the cluster: a row that says why
+                    yield Graded(student, False, list(notes) + [why])
+                    continue
+                outcome, autograded = judged(kit, nb, run, notes)
                 yield Graded(student, True, outcome.notes, outcome, autograded)
     finally:
-        if zygote:
-            zygote.close()
         shutil.rmtree(scratch, ignore_errors=True)

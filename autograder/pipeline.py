@@ -190,7 +190,8 @@ class Course:
                 pass
         self.release([aid])
 
-    def autograde(self, assignments=None, students=None, unsafe=False, workers=None, limits=None, regrade=False):
+    def autograde(self, assignments=None, students=None, unsafe=False, workers=None, limits=None, regrade=False,
+                  cluster=None):
         """Grade every student's submission of each assignment in sandboxes, in parallel; return all Results.
 
         A submission graded before keeps its grade (scores, notes, flags, autograded notebook) unless it, its
@@ -222,7 +223,8 @@ class Course:
                 rows.append(self._noted(self._graded(aid, student, max_score, result["notes"], result["flags"],
                                                      recorded), recorded, known, enrolled, waiting))
             progress = Progress(len(todo), aid)
-            for graded in (grader.grade_class(self.root, aid, todo, limits, unsafe, workers) if todo else []):
+            for graded in (grader.grade_class(self.root, aid, todo, limits, unsafe, workers, cluster=cluster)
+                          if todo else []):
                 result, recorded = Result(graded.student, aid, NOT_GRADED, 0.0, max_score, list(graded.notes)), None
                 if graded.gradable:
                     recorded = recording.store(self.root, self.db_url, graded.student, aid, graded.outcome,

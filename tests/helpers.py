@@ -1,5 +1,6 @@
 """Helpers the test modules share: the values inside results, comparing results, sample calls of graded functions,
-the scores and messages of an autograded course, a class run through nbgrader's exchange."""
+the scores and messages of an autograded course, a class run through nbgrader's exchange, a small class to grade."""
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,16 +11,19 @@ from nbgrader.api import Gradebook
 
 from autograder import probes
 from autograder import reference as ref
+from autograder.mistakes import catalogue
 from autograder.notebooks import (
     HIDDEN,
     REPO,
     SOLUTION,
+    fill,
     function_of,
     inside,
     nbgrader_cells,
     notebook_path,
     outside,
     read_notebook,
+    solution_code,
 )
 from autograder.pipeline import Course, copy_course
 from autograder.plaindata import Named
@@ -146,3 +150,27 @@ def released_class(base, aid):
     Course(root).release([aid])
     nbgrader(root, "release_assignment", aid, exchange=exchange)
     return root, student, exchange
+
+
+def small_class(base, aid, students=4, before="", broken=True):
+    """(a course root under base with aid's source and release, its roster): correct and catalogued-mistake
+    submissions in turn, and one that cannot be graded (malformed JSON) if broken; before: a cell put first in every
+    gradable notebook. Enough for grader.grade_class (no gradebook, no nbgrader run)."""
+    root = base / aid
+    for folder in ("source", "release"):
+        shutil.copytree(REPO / folder / aid, root / folder / aid)
+    release = read_notebook(notebook_path(root, "release", aid))
+    code, mistakes = solution_code(read_notebook(notebook_path(root, "source", aid))), catalogue(aid)
+    for i in range(students):
+        m = mistakes[(i // 2) % len(mistakes)]
+        nb = fill(release, code if i % 2 == 0 else {**code, m.function: m.code(code)})
+        if before:
+            nb.cells.insert(0, nbformat.v4.new_code_cell(before))
+        path = notebook_path(root / "submitted" / f"s{i}", "", aid)
+        path.parent.mkdir(parents=True)
+        nbformat.write(nb, path)
+    if broken:
+        path = notebook_path(root / "submitted" / "broken", "", aid)
+        path.parent.mkdir(parents=True)
+        path.write_text("{not json")
+    return root, sorted(p.name for p in (root / "submitted").iterdir())

@@ -41,7 +41,9 @@ def test_every_environment_pin_says_who_uses_it():
         assert re.match(r"# (students|instructors|developers)", above), f"no users named above {lines[i].strip()}"
 
 
-OPTIONAL = {"torch"}  # benchmarks/conv.py compares with PyTorch when it is installed, and says so when not
+# benchmarks/conv.py compares with PyTorch when it is installed, and says so when not; autograder.cluster renders
+# a Kubernetes cluster with dask-kubernetes (the `kubernetes` extra) when it is installed, and the same spec without
+OPTIONAL = {"torch", "dask_kubernetes"}
 
 
 def _imported_packages():

@@ -8,7 +8,7 @@ PACKAGE = REPO / "autograder"
 STAGES = [{"assignments", "deadlines", "local_servers", "plaindata", "results", "notebooks", "sandbox_runner",
            "zygote"},
           {"reference", "probes", "mistakes", "replay", "sandbox", "feedback", "submission", "translations"},
-          {"running", "judging"}, {"recording"}, {"grader"},
+          {"running", "judging"}, {"recording", "cluster"}, {"grader"},
           {"pipeline", "samples", "nbgrader_autograde", "lms", "trial_class"},
           {"deploy"}, {"__main__"}]
 

@@ -4,9 +4,14 @@ import json
 import shutil
 
 import pytest
+from nbgrader.validator import Validator
 
 from autograder import translations as tr
-from autograder.notebooks import REPO, nbgrader_cells, notebook_path, points, read_notebook
+from autograder.grader import grade_class
+from autograder.mistakes import catalogue
+from autograder.notebooks import REPO, fill, nbgrader_cells, notebook_path, points, read_notebook, solution_code
+from autograder.sandbox import Limits
+from test_notebooks import run
 
 CATALOGUED = tr.catalogued()
 COMPLETE = ["01_perceptron_xor"]  # every translatable cell translated; the others are under way (issue 20)
@@ -163,3 +168,62 @@ def test_a_hand_edited_msgid_is_found(course_copy):
     path.write_text(path.read_text().replace("## 4. Watching it learn", "## 4. Watching it lern", 1))
     found = tr.problems(aid, root)
     assert any("cell-13" in p for p in found), found
+
+
+def _solved(aid, tmp_path, folder):
+    """A folder of tmp_path holding folder's notebook of aid with the source's solutions filled in, and its data."""
+    where = tmp_path / folder / aid
+    shutil.copytree(notebook_path(REPO, folder, aid).parent, where)
+    nb = fill(read_notebook(notebook_path(REPO, folder, aid)), solution_code(read_notebook(notebook_path(REPO,
+                                                                                                      "source", aid))))
+    path = where / f"{aid}.ipynb"
+    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+    return path
+
+
+@pytest.mark.slow  # a kernel per notebook
+@pytest.mark.parametrize("aid", COMPLETE)
+def test_korean_notebook_runs_clean_solved_and_fails_every_test_as_shipped(aid, tmp_path):
+    """Check that the Korean notebook with the solutions runs without an error or stderr (a missing glyph would
+    warn there), passes nbgrader's Validate (the locked cells' checksums included), and fails every test as shipped."""
+    path = _solved(aid, tmp_path, tr.FOLDER)
+    nb = run(read_notebook(path), path.parent)
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            assert out.output_type != "error", f"{cell.id}: {out.ename}: {out.evalue}"
+            assert out.get("name") != "stderr", f"{cell.id} wrote to stderr: {out.text[:300]}"
+    found = Validator().validate(str(path))
+    assert not any(found.values()), found
+    shipped = notebook_path(REPO, tr.FOLDER, aid)
+    tests = nbgrader_cells(run(read_notebook(shipped), shipped.parent), "grade")
+    passing = [gid for gid, cell in tests.items() if not any(o.output_type == "error" for o in cell.outputs)]
+    assert tests and not passing, f"tests that pass on the stubs: {passing}"
+
+
+@pytest.mark.slow  # grades in sandboxes
+@pytest.mark.parametrize("aid", COMPLETE)
+def test_a_korean_submission_gets_the_english_grade(aid, tmp_path):
+    """Check that the grader gives the same scores, cell by cell, to the same code submitted in either edition:
+    a correct submission and one with each function's first catalogued mistake."""
+    root = tmp_path / "course"
+    for folder in ("source", "release"):
+        shutil.copytree(REPO / folder / aid, root / folder / aid)
+    code = solution_code(read_notebook(notebook_path(root, "source", aid)))
+    first = {}
+    for m in catalogue(aid):
+        first.setdefault(m.function, m)
+    variants = {"right": code} | {f"wrong-{f}": {**code, f: m.code(code)} for f, m in first.items()}
+    for folder, edition in (("release", "en"), (tr.FOLDER, "ko")):
+        release = read_notebook(notebook_path(REPO, folder, aid))
+        for name, solution in variants.items():
+            path = notebook_path(root / "submitted" / f"{edition}-{name}", "", aid)
+            path.parent.mkdir(parents=True)
+            path.write_text(json.dumps(fill(release, solution), indent=1, ensure_ascii=False) + "\n")
+    roster = sorted(p.name for p in (root / "submitted").iterdir())
+    rows = {g.student: g for g in grade_class(root, aid, roster, Limits())}
+    for name in variants:
+        en, ko = rows[f"en-{name}"], rows[f"ko-{name}"]
+        assert en.gradable and ko.gradable, (en.notes, ko.notes)
+        assert ko.outcome.scores == en.outcome.scores, name
+        assert sorted(ko.outcome.flags) == sorted(en.outcome.flags), name
+    assert rows["en-right"].outcome.scores != rows[f"en-wrong-{next(iter(first))}"].outcome.scores

@@ -37,7 +37,8 @@ FIXED_DATE = datetime(2026, 12, 1, tzinfo=timezone.utc)  # the header's dates, s
 # Where a string literal is shown to the reader: keyword arguments, and the calls and methods that display text.
 SHOWN_KEYWORDS = {"title", "hint", "label", "xlabel", "ylabel", "suptitle", "description", "text", "message"}
 SHOWN_CALLS = {"print", "AssertionError", "ValueError", "TypeError", "RuntimeError", "set_title", "set_xlabel",
-               "set_ylabel", "suptitle", "title", "xlabel", "ylabel", "text", "annotate", "Markdown", "HTML"}
+               "set_ylabel", "suptitle", "title", "xlabel", "ylabel", "text", "annotate", "Markdown", "HTML",
+               "check_gradient"}  # its first argument names the quantity in the message
 SHOWN_NAMES = {"hint", "title", "message", "label"}  # hint = "..." assigns a shown text
 
 

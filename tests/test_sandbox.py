@@ -171,7 +171,10 @@ def test_grading_refuses_without_a_sandbox_unless_told_unsafe(tmp_path):
                                          "--assignment", AID, *extra], env=env, capture_output=True, text=True)
     refused = run()
     assert refused.returncode != 0 and "--unsafe" in refused.stderr and "bubblewrap" in refused.stderr
-    samples.build(root, AID)  # the refused run released the assignment first
+    assert not (root / "release" / AID).exists() or not any((root / "release" / AID).iterdir()), \
+        "the refused run changed the course"
+    Course(root).release([AID])
+    samples.build(root, AID)
     unsafe = run("--unsafe", "--student", "ada")
     assert unsafe.returncode == 0, unsafe.stderr[-2000:]
     assert re.search(r"ada\s+(\d+)/\1\s+graded", unsafe.stdout), unsafe.stdout[-2000:]

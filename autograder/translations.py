@@ -260,7 +260,7 @@ def shown(node, parents):
 
 
 class _Blank(ast.NodeTransformer):
-    """Replace every shown string by one placeholder; f-strings keep their expressions."""
+    """Replace every shown string by one placeholder; f-strings keep their expressions and format specs."""
 
     def __init__(self, parents):
         self.parents = parents
@@ -273,7 +273,7 @@ class _Blank(ast.NodeTransformer):
     def visit_JoinedStr(self, node):
         if shown(node, self.parents):
             values = [v for v in node.values if isinstance(v, ast.FormattedValue)]
-            return ast.JoinedStr([ast.Constant("<text>")] + [self.generic_visit(v) for v in values])
+            return ast.JoinedStr([ast.Constant("<text>")] + values)  # expressions and format specs kept
         return self.generic_visit(node)
 
 

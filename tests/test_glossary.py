@@ -1,6 +1,7 @@
 """Check that the Korean notebooks follow translations/ko/GLOSSARY.md: each term translated by its Korean term,
 the English in parentheses on first use, no English term left in the prose, no rejected word."""
 import re
+import sys
 
 import pytest
 
@@ -25,8 +26,9 @@ TERMS = glossary()
 
 
 def english_pattern(variants):
-    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True))
-                      + r")(?![\w-])", re.IGNORECASE)
+    """Whole English words: a Hangul particle right after one ("weight를") does not hide it, as \\w would."""
+    return re.compile(r"(?<![A-Za-z0-9_-])(" + "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True))
+                      + r")(?![A-Za-z0-9_-])", re.IGNORECASE)
 
 
 def flat(text):
@@ -127,4 +129,22 @@ def test_the_checks_can_fail():
     assert english_uses(["gradient", "gradients"], "the local gradient and the gradient")
     assert not english_uses(["gradient", "gradients"], "the local gradient")
     assert english_pattern(["weight", "weights"]).search("가중치와 weights")
+    assert english_pattern(["weight", "weights"]).search("모든 weight를")
     assert re.match(r"[*_]*\s?\(([^()]*)\)", "를 쓴다 (weight)") is None
+
+
+ONLY_IN_PARENTHESES = test_english_terms_appear_only_in_parentheses_and_rejected_words_never
+
+
+@pytest.mark.parametrize("corrupt, check", [
+    (lambda k: k.replace("기울기(gradient)", "기울기"), test_first_use_of_each_term_gives_the_english_in_parentheses),
+    (lambda k: k.replace("가중치(weight)", "weight"), ONLY_IN_PARENTHESES),
+    (lambda k: k.replace("기울기", "그래디언트"), ONLY_IN_PARENTHESES),
+    (lambda k: k.replace("편향", "치우침"), test_each_english_term_is_translated_by_its_korean_term),
+], ids=["no-parenthesis", "english-left", "rejected-word", "other-term"])
+def test_the_notebook_checks_fail_on_a_corrupted_translation(corrupt, check, monkeypatch):
+    """Check that each notebook check fails on 03's translation with one kind of mistake put in."""
+    rows = [(cid, english, corrupt(korean)) for cid, english, korean in translated_markdown("03_sigmoid_gates")]
+    monkeypatch.setattr(sys.modules[__name__], "translated_markdown", lambda aid: rows)
+    with pytest.raises(AssertionError):
+        check("03_sigmoid_gates")

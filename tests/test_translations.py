@@ -14,7 +14,7 @@ from autograder.sandbox import Limits
 from test_notebooks import run
 
 CATALOGUED = tr.catalogued()
-COMPLETE = ["01_perceptron_xor", "02_computational_graphs"]  # every cell translated; 03-06 to come (issue 20)
+COMPLETE = ["01_perceptron_xor", "02_computational_graphs", "03_sigmoid_gates"]  # all cells; 04-06 to come
 
 
 def editions(aid):
@@ -75,6 +75,8 @@ hint = "one unit cannot compute XOR"
      .replace("one unit cannot compute XOR", "유닛 하나로는 XOR을 계산할 수 없다"), True),
     (ENGLISH_CODE.replace('"XOR"', '"배타적 논리합"'), False),  # a string that is code: an argument
     (ENGLISH_CODE.replace("len(errors)}", "len(errors) - 1}"), False),  # an f-string's expression
+    (ENGLISH_CODE.replace('print(f"epochs run: {len(errors)}")', 'print(f"epochs run: {len(errors):3d}")'),
+     False),  # an f-string's format spec
     (ENGLISH_CODE.replace("== 20", "== 21"), False),  # a number
     (ENGLISH_CODE.replace("axes[0]", "axes[1]"), False),
     (ENGLISH_CODE.replace("assert len", "assert  len"), True),  # spacing is not code

@@ -154,13 +154,14 @@ def bubblewrap():
                   f"{probe.stderr.strip()[:200] or f'exit code {probe.returncode}'}")
 
 
-def worker_problems(expected):
-    """On a worker: why it cannot grade for an instructor whose environment() is expected ([] when it can).
-    One that can makes its font cache and warm process now, all workers at once, before runs arrive."""
+def worker_problems(expected, dask_worker=None):
+    """On a worker (client.run gives dask_worker): why it cannot grade for an instructor whose environment() is
+    expected ([] when it can). One that can makes its font cache and warm process now, all workers at once."""
     bwrap, problem = bubblewrap()
-    problems = [problem] * bool(problem) + differences(_worker()["environment"], expected)
+    state = _worker(dask_worker)
+    problems = [problem] * bool(problem) + differences(state["environment"], expected)
     if not problems:
-        _ready(_worker(), bwrap)
+        _ready(state, bwrap)
     return problems
 
 
@@ -230,12 +231,14 @@ class WorkerKit:
 _STATE, _LOCK = {}, threading.Lock()
 
 
-def _worker():
+def _worker(dask_worker=None):
     """This worker process's own grading state, made on first use: a scratch folder, the font cache, the
     environment, the assignments unpacked, and the warm process runs fork from where there is one."""
     with _LOCK:
-        if not _STATE:
-            scratch = Path(tempfile.mkdtemp(prefix="backprop-worker-"))
+        if not _STATE:  # in the Dask worker's own folder, which Dask removes with it, even after a crash
+            dask_worker = dask_worker or _dask_worker()
+            scratch = Path(tempfile.mkdtemp(prefix="backprop-worker-",
+                                            dir=dask_worker.local_directory if dask_worker else None))
             atexit.register(shutil.rmtree, scratch, True)
             _STATE.update(scratch=scratch, environment=environment(), kits={}, mpl=None, zygote=None)
         return _STATE
@@ -279,12 +282,18 @@ def _kit(assignment, state):
         return kits[assignment.token]
 
 
-def _name():
+def _dask_worker():
+    """The Dask worker this runs in, or None (outside one)."""
     try:
         from distributed import get_worker
-        return get_worker().address
+        return get_worker()
     except (ImportError, ValueError):
-        return f"{socket.gethostname()} (pid {os.getpid()})"
+        return None
+
+
+def _name():
+    worker = _dask_worker()
+    return worker.address if worker else f"{socket.gethostname()} (pid {os.getpid()})"
 
 
 def grade(assignment, notebook, files):

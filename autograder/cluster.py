@@ -249,15 +249,9 @@ def _ready(state, bwrap):
     with _LOCK:
         if state["mpl"] is None:
             state["mpl"] = running.matplotlib_cache(state["scratch"])
-            zygote = None
-            try:  # as autograder.grader.warm_start does on the instructor's machine
-                zygote = sandbox.Zygote(state["scratch"], state["mpl"])
-                zygote.check(bwrap, state["scratch"])
-                state["zygote"] = zygote
-                atexit.register(zygote.close)
-            except (OSError, RuntimeError):  # its runs start cold: slower, as safe
-                if zygote:
-                    zygote.close()
+            state["zygote"] = sandbox.warm_start(bwrap, state["scratch"], state["mpl"], say=lambda text: None)
+            if state["zygote"]:
+                atexit.register(state["zygote"].close)
         return state["mpl"], state["zygote"]
 
 

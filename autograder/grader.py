@@ -65,22 +65,11 @@ def judged(kit, nb, run, notes=()):
     return outcome, notebook
 
 
-def warm_start(bwrap, scratch, mpl):
-    """The warm process sandboxed runs fork from, or None (runs then start cold: slower, as safe)."""
-    if not bwrap:
-        return None
-    try:
-        return sandbox.Zygote(scratch, mpl)
-    except (OSError, RuntimeError) as err:
-        print(f"grading: runs start cold ({err})", flush=True)
-        return None
-
-
 class _Pool:
     """The runs on this machine, in a pool of threads: submit() and completed() as autograder.cluster.Remote's."""
 
     def __init__(self, kit, limits, bwrap, scratch, mpl, workers=None, warm=True):
-        self.zygote = warm_start(bwrap, scratch, mpl) if warm else None
+        self.zygote = sandbox.warm_start(bwrap, scratch, mpl) if warm else None
         self.args, self.jobs = (limits, bwrap, scratch, mpl, self.zygote), {}
         self.kit, self.pool = kit, ThreadPoolExecutor(max_workers=workers or len(os.sched_getaffinity(0)))
 

@@ -78,7 +78,8 @@ def _fill(box, kit, nb, submission_dir, limits, bwrap, mpl_cache):
     Returns (the folders by name, the course data files the submission had changed, sandbox's names for them).
     """
     dirs = {name: box / name for name in ("job", "out", "work", "home", "tmp", "state")}
-    shutil.copytree(submission_dir, dirs["work"], ignore=shutil.ignore_patterns("*.ipynb"))
+    # links stay links: one to the instructor's files must not bring their contents into the sandbox
+    shutil.copytree(submission_dir, dirs["work"], symlinks=True, ignore=shutil.ignore_patterns("*.ipynb"))
     replaced = _course_data(kit.course_files, dirs["work"])
     for name in ("job", "out", "home", "tmp", "state"):
         dirs[name].mkdir(exist_ok=True)

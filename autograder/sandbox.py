@@ -272,6 +272,22 @@ class Zygote:
             _kill_group(self.proc)
 
 
+def warm_start(bwrap, scratch, mpl_cache, say=print):
+    """The warm process sandboxed runs fork from, checked; or None, said (runs then start cold: slower, as safe)."""
+    if not bwrap:
+        return None
+    zygote = None
+    try:
+        zygote = Zygote(scratch, mpl_cache)
+        zygote.check(bwrap, scratch)
+        return zygote
+    except (OSError, RuntimeError) as err:
+        if zygote:
+            zygote.close()
+        say(f"grading: runs start cold ({err})")
+        return None
+
+
 def run_warm(zygote, argv, limits, seconds, log_path, request):
     """Run a job in the sandbox argv holds (hold_command), by a fork of zygote; return as run() does."""
     limited, cgroup, processes = _limited(argv, limits)

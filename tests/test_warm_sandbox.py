@@ -29,6 +29,7 @@ LOOK = f"""
 import gc, os, sys
 found = [os.path.join(p, n) for p in {PLACES!r} if os.path.isdir(p) for n in os.listdir(p) if n.startswith("planted")]
 print("PLANTED", found)
+print("LINK", open("notes.txt").read() if os.path.exists("notes.txt") else "")
 def parent(pid):
     return int(open(f"/proc/{{pid}}/stat").read().rsplit(")", 1)[1].split()[1])
 mine, pid = {{1}}, os.getpid()  # 1: the sandbox's own init (bubblewrap)
@@ -75,6 +76,8 @@ def classes(tmp_path_factory):
         path = notebook_path(root / "submitted" / student, "", AID)
         path.parent.mkdir(parents=True)
         nbformat.write(_first_cell_runs(release, code, extra), path)
+    (root / "instructor-secret.txt").write_text("SECRET")
+    (root / "submitted" / "look" / AID / "notes.txt").symlink_to(root / "instructor-secret.txt")
     order = ["plant", "look", *roster]
     graded = {w: {g.student: g for g in grader.grade_class(root, AID, order, LIMITS, workers=1, warm=w)}
               for w in (True, False)}
@@ -128,6 +131,7 @@ def test_a_run_sees_nothing_of_the_one_before_it(classes, warm):
     supervisor and sandbox (the sandbox's pid 1 and, warm, its holder), no grader module, no hidden test."""
     seen = _printed(classes[warm], "look")
     assert seen["PLANTED"] == "[]", seen
+    assert "SECRET" not in seen["LINK"], "a link in the submission brought the instructor's file in"
     assert seen["PROCESSES"] == "[]", seen
     assert seen["MODULES"] == "[]", seen
     assert seen["HIDDEN"] == "0", seen

@@ -14,7 +14,8 @@ from autograder.sandbox import Limits
 from test_notebooks import run
 
 CATALOGUED = tr.catalogued()
-COMPLETE = ["01_perceptron_xor", "02_computational_graphs", "03_sigmoid_gates", "04_pooling_backprop"]  # 05, 06 next
+COMPLETE = ["01_perceptron_xor", "02_computational_graphs", "03_sigmoid_gates", "04_pooling_backprop",
+            "05_conv_backprop"]  # 06 next
 
 
 def editions(aid):

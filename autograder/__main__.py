@@ -4,7 +4,8 @@
   validate    check that every source notebook passes all its tests
   autograde   grade every submission in submitted/ in sandboxes (bubblewrap), in parallel: one row per
               student whatever happens, a score histogram and an integrity report at the end;
-              --cluster local:N or tcp://HOST:PORT runs the submissions on Dask workers
+              --cluster local:N or tcp://HOST:PORT runs the submissions on Dask workers; run again, it
+              grades only what is missing or changed since (--regrade: everything)
   feedback    write feedback HTML for the graded submissions
   export      write the grades to a CSV file (--format canvas|moodle: as that LMS's gradebook import reads it)
   lms-import  collect a Canvas or Moodle "download all submissions" zip into submitted/ (nbgrader zip_collect)
@@ -15,6 +16,7 @@
 import argparse
 import contextlib
 import shutil
+import sys
 from pathlib import Path
 
 from . import cluster, lms, samples, trial_class
@@ -72,6 +74,8 @@ def main(argv=None):
     parser.add_argument("--cluster", type=cluster.parse_spec, default=None, metavar="local:N|tcp://HOST:PORT",
                         help="autograde: run the submissions on Dask workers, N started here or a scheduler's; "
                              "judged and recorded here (README: Grading on a cluster)")
+    parser.add_argument("--regrade", action="store_true",
+                        help="autograde: grade every submission again, even those unchanged since their last grading")
     args = parser.parse_args(argv)
     if args.cluster and args.unsafe:
         parser.error(CLUSTER_UNSAFE)
@@ -87,8 +91,14 @@ def main(argv=None):
     elif args.command == "validate":
         return 1 if course.validate(args.assignment) else 0
     elif args.command == "autograde":
-        with cluster.connected(args.cluster) if args.cluster else contextlib.nullcontext() as client:
-            print(summary(course.autograde(args.assignment, args.student, args.unsafe, args.workers, cluster=client)))
+        try:
+            with cluster.connected(args.cluster) if args.cluster else contextlib.nullcontext() as client:
+                print(summary(course.autograde(args.assignment, args.student, args.unsafe, args.workers,
+                                               regrade=args.regrade, cluster=client)))
+        except KeyboardInterrupt:
+            print("\nstopped: every grade recorded so far is kept; run the same command again to grade the rest",
+                  file=sys.stderr)
+            return 130
     elif args.command == "feedback":
         course.feedback(args.assignment)
     elif args.command == "export" and args.format != "course":

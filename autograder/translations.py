@@ -273,7 +273,9 @@ class _Blank(ast.NodeTransformer):
     def visit_JoinedStr(self, node):
         if shown(node, self.parents):
             values = [v for v in node.values if isinstance(v, ast.FormattedValue)]
-            return ast.JoinedStr([ast.Constant("<text>")] + values)  # expressions and format specs kept
+            # an expression's own shown strings may change ({'every' if ... else 'the first 48'}), nothing else
+            return ast.JoinedStr([ast.Constant("<text>")] + [ast.FormattedValue(self.visit(v.value), v.conversion,
+                                                                                  v.format_spec) for v in values])
         return self.generic_visit(node)
 
 

@@ -15,7 +15,7 @@ from test_notebooks import run
 
 CATALOGUED = tr.catalogued()
 COMPLETE = ["01_perceptron_xor", "02_computational_graphs", "03_sigmoid_gates", "04_pooling_backprop",
-            "05_conv_backprop"]  # 06 next
+            "05_conv_backprop", "06_train_a_cnn"]  # every notebook, every cell
 
 
 def editions(aid):
@@ -231,3 +231,21 @@ def test_a_korean_submission_gets_the_english_grade(aid, tmp_path):
         assert ko.outcome.scores == en.outcome.scores, name
         assert sorted(ko.outcome.flags) == sorted(en.outcome.flags), name
     assert rows["en-right"].outcome.scores != rows[f"en-wrong-{next(iter(first))}"].outcome.scores
+
+
+SHOWN_IN_F_STRING = '''title = (f"{'every' if len(shown) == len(wrong) else 'the first 48'} "
+         f"digit{'s' if n > 1 else ''}: {len(shown):3d}")
+plot(t, title=f"test digit {y[0]} after {names['relu']}")
+'''
+
+
+@pytest.mark.parametrize("korean, accepted", [
+    (SHOWN_IN_F_STRING.replace("'every'", "'모든'").replace("'the first 48'", "'처음 48개의'")
+     .replace("'s' if", "'' if").replace('f"digit{', 'f"숫자{').replace("test digit", "테스트 숫자"), True),
+    (SHOWN_IN_F_STRING.replace("n > 1", "n > 2"), False),  # an expression inside
+    (SHOWN_IN_F_STRING.replace(":3d", ":4d"), False),  # a format spec
+    (SHOWN_IN_F_STRING.replace("names['relu']", "names['렐루']"), False),  # a key inside
+])
+def test_shown_strings_inside_an_f_string_may_change_and_its_code_not(korean, accepted):
+    """Check that the conditional words of a shown f-string may be translated, its expressions and keys not."""
+    assert (tr.translatable_code_change(SHOWN_IN_F_STRING, korean) is None) == accepted

@@ -5,10 +5,12 @@ The layers, each in a module of its own and importing only those below it:
   (the gradebook, autograded/, reports), with the result types in results. This module strings
   the first three together for a class; autograder.pipeline records what it yields.
 """
+import atexit
 import contextlib
 import os
 import shutil
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -54,6 +56,27 @@ def prepared(aid, root, scratch):
     return prepare(aid, root, scratch), matplotlib_cache(scratch)
 
 
+_WARM = {}  # bwrap -> (font cache, Zygote): one warm process serves every assignment this process grades
+_WARM_LOCK = threading.Lock()
+
+
+def shared_warm(bwrap):
+    """(font cache, the warm process) kept for this process's gradings, made at the first; (None, None) if none."""
+    with _WARM_LOCK:
+        mpl, zygote = _WARM.get(bwrap, (None, None))
+        if zygote is None or not zygote.alive():
+            if zygote:
+                zygote.close()
+            scratch = Path(tempfile.mkdtemp(prefix="backprop-warm-"))
+            atexit.register(shutil.rmtree, scratch, True)
+            mpl = matplotlib_cache(scratch)
+            zygote = sandbox.warm_start(bwrap, scratch, mpl)
+            if zygote:
+                atexit.register(zygote.close)
+            _WARM[bwrap] = mpl, zygote
+        return mpl, zygote
+
+
 def judged(kit, nb, run, notes=()):
     """(Outcome, autograded notebook) of one Run of nb, with the submission's own notes first."""
     began = time.perf_counter()
@@ -69,7 +92,7 @@ class _Pool:
     """The runs on this machine, in a pool of threads: submit() and completed() as autograder.cluster.Remote's."""
 
     def __init__(self, kit, limits, bwrap, scratch, mpl, workers=None, warm=True):
-        self.zygote = sandbox.warm_start(bwrap, scratch, mpl) if warm else None
+        self.zygote = shared_warm(bwrap)[1] if warm and bwrap else None
         self.args, self.jobs = (limits, bwrap, scratch, mpl, self.zygote), {}
         self.kit, self.pool = kit, ThreadPoolExecutor(max_workers=workers or len(os.sched_getaffinity(0)))
 
@@ -83,8 +106,6 @@ class _Pool:
 
     def close(self):
         self.pool.shutdown(cancel_futures=True)
-        if self.zygote:
-            self.zygote.close()
 
 
 def grade_class(root, aid, roster, limits, unsafe=False, workers=None, warm=True, cluster=None):
@@ -101,7 +122,8 @@ def grade_class(root, aid, roster, limits, unsafe=False, workers=None, warm=True
     try:
         with contextlib.ExitStack() as stack:
             if cluster is None:
-                kit, mpl = prepared(aid, root, scratch)
+                kit = prepare(aid, root, scratch)
+                mpl = shared_warm(bwrap)[0] if warm and bwrap else matplotlib_cache(scratch)
                 runs = _Pool(kit, limits, bwrap, scratch, mpl, workers, warm)
             else:
                 kit = prepare(aid, root, scratch)

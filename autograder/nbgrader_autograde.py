@@ -17,7 +17,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
 from . import sandbox, submission
-from .grader import judged, prepared, sandbox_or_refuse
+from .grader import judged, prepared, sandbox_or_refuse, shared_warm
 from .running import run_submission
 
 _PREPARED = {}  # (course root, assignment) -> (kit, font cache, scratch): once per process, which grades many
@@ -36,7 +36,7 @@ class SandboxedExecute(NbGraderPreprocessor):
         kit, fonts, scratch = _prepared(root, aid)
         to_run = submission.notebook_to_run(nb, kit.source)
         run = run_submission(kit, to_run, submission.folder(root, student, aid), sandbox.Limits(), bwrap, scratch,
-                             fonts)
+                             fonts, shared_warm(bwrap)[1])  # nbgrader's batch is one process: warm after the first
         outcome, graded = judged(kit, to_run, run)
         for note in outcome.notes + outcome.flags:
             self.log.warning("%s %s: %s", aid, student, note)

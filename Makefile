@@ -16,8 +16,8 @@ $(STAMP): pyproject.toml package.json package-lock.json
 
 env: $(STAMP)
 
-lab: env  ## open the course in JupyterLab at release/ (served from the course root, so the formgrader works)
-	$(BIN)/python -m course.lab
+lab: env  ## open the course in JupyterLab at release/ (served from the course root, so the formgrader works); EDITION=ko: release_ko/, JupyterLab in Korean
+	$(BIN)/python -m course.lab $(if $(EDITION),--edition=$(EDITION))
 
 test: env  ## run the whole test suite
 	$(BIN)/python -m pytest

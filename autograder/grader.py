@@ -91,9 +91,8 @@ def judged(kit, nb, run, notes=()):
 class _Pool:
     """The runs on this machine, in a pool of threads: submit() and completed() as autograder.cluster.Remote's."""
 
-    def __init__(self, kit, limits, bwrap, scratch, mpl, workers=None, warm=True):
-        self.zygote = shared_warm(bwrap)[1] if warm and bwrap else None
-        self.args, self.jobs = (limits, bwrap, scratch, mpl, self.zygote), {}
+    def __init__(self, kit, limits, bwrap, scratch, mpl, zygote=None, workers=None):
+        self.args, self.jobs = (limits, bwrap, scratch, mpl, zygote), {}
         self.kit, self.pool = kit, ThreadPoolExecutor(max_workers=workers or len(os.sched_getaffinity(0)))
 
     def submit(self, nb, folder, name=""):
@@ -121,12 +120,11 @@ def grade_class(root, aid, roster, limits, unsafe=False, workers=None, warm=True
     scratch = Path(tempfile.mkdtemp(prefix="backprop-grading-"))
     try:
         with contextlib.ExitStack() as stack:
+            kit = prepare(aid, root, scratch)
             if cluster is None:
-                kit = prepare(aid, root, scratch)
-                mpl = shared_warm(bwrap)[0] if warm and bwrap else matplotlib_cache(scratch)
-                runs = _Pool(kit, limits, bwrap, scratch, mpl, workers, warm)
+                mpl, zygote = shared_warm(bwrap) if warm and bwrap else (matplotlib_cache(scratch), None)
+                runs = _Pool(kit, limits, bwrap, scratch, mpl, zygote, workers)
             else:
-                kit = prepare(aid, root, scratch)
                 runs = Remote(stack.enter_context(connected(cluster)), kit, limits)
             stack.callback(runs.close)
             jobs = {}

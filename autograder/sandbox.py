@@ -178,27 +178,11 @@ def _read(path):
         return ""
 
 
-# Sets the limits on itself, then becomes the command: a process of its own does what a preexec_fn would, since a
-# fork with a preexec_fn deadlocks with OpenBLAS while the grader's main thread multiplies matrices (it judges
-# one submission while the others' sandboxes start).
-_LIMITED = """import os, resource, sys
-cgroup, file_bytes, processes = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-if cgroup:
-    with open(os.path.join(cgroup, "cgroup.procs"), "w") as fh:
-        fh.write(str(os.getpid()))
-resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
-resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-if processes:
-    resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
-os.execv(sys.argv[4], sys.argv[4:])
-"""
-
-
 def _limited(argv, limits):
     """(argv under the limits, its cgroup, the RLIMIT_NPROC to set where there is no cgroup or 0)."""
     cgroup = _PidsCgroup(limits.processes)
     processes = 0 if cgroup.path or os.geteuid() == 0 else _processes_of(os.getuid()) + limits.processes
-    return [sys.executable, "-I", "-S", "-c", _LIMITED, str(cgroup.path or ""), str(limits.file_bytes),
+    return [sys.executable, "-I", "-S", str(ZYGOTE), "--limited", str(cgroup.path or ""), str(limits.file_bytes),
             str(processes), shutil.which(argv[0]) or argv[0], *argv[1:]], cgroup, processes
 
 

@@ -1,6 +1,6 @@
 """A warm process that starts each sandboxed run by forking into that run's own bubblewrap sandbox.
 
-Standalone: `python -E -s -P zygote.py FD` is started once per grading run, in a clean environment,
+Standalone: `python -E -s -P zygote.py FD` is started once per grading process, in a clean environment,
 imports what the notebooks import (numpy, matplotlib, IPython, the course package), and never
 runs student code or reads a job. For each run the grader starts a bubblewrap sandbox as before,
 holding only `sleep`, and sends its pid here; a fork of this process joins all that sandbox's
@@ -66,7 +66,7 @@ def _run(request, status_fd, log_fd, runner):
         null = os.open(os.devnull, os.O_RDONLY)
         os.dup2(null, 0)
         os.closerange(3, status_fd), os.closerange(status_fd + 1, 1 << 16)
-        _limit(request)
+        limit(request["cgroup"], request["file_bytes"], request["processes"])
         _enter(request["pid"])
         os.chdir(request["cwd"])
         pid = os.fork()
@@ -80,16 +80,21 @@ def _run(request, status_fd, log_fd, runner):
         os._exit(0)
 
 
-def _limit(request):
-    """The run's cgroup (a cap on processes) and resource limits, as a fresh sandbox gets them."""
+def limit(cgroup, file_bytes, processes):
+    """Put this process in a run's cgroup (a cap on processes, "" for none) and under its resource limits.
+
+    Every run gets them here: a warm one in its fork, a cold one from `zygote.py --limited` before it becomes
+    bubblewrap (a process of its own does what a preexec_fn would: a fork with a preexec_fn deadlocks with
+    OpenBLAS while the grader's main thread multiplies matrices, judging one submission as others start).
+    """
     import resource
-    if request["cgroup"]:
-        with open(os.path.join(request["cgroup"], "cgroup.procs"), "w") as fh:
+    if cgroup:
+        with open(os.path.join(cgroup, "cgroup.procs"), "w") as fh:
             fh.write(str(os.getpid()))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (request["file_bytes"],) * 2)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    if request["processes"]:
-        resource.setrlimit(resource.RLIMIT_NPROC, (request["processes"],) * 2)
+    if processes:
+        resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
 
 
 def _enter(pid):
@@ -153,4 +158,7 @@ def _drop_capabilities():
 
 
 if __name__ == "__main__":
+    if sys.argv[1] == "--limited":  # zygote.py --limited CGROUP FILE_BYTES PROCESSES COMMAND...
+        limit(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+        os.execv(sys.argv[5], sys.argv[5:])
     serve(int(sys.argv[1]))

@@ -10,13 +10,11 @@ import numpy as np
 
 from .data import BINARY_INPUTS, GATE_LABELS
 from .explorer import Explorer, grading
-from .i18n import messages
 from .plots import COLOURS, MARKERS, line_points
 
 GATES = ("AND", "OR", "XOR")
 LIMITS = (-0.5, 1.5)  # of both axes: the unit square with room around its corners
 START = {"w1": 1.0, "w2": 1.0, "b": -0.5}
-_ = messages("explorers")
 
 
 def positive_side(w, b, low=LIMITS[0], high=LIMITS[1]):
@@ -43,13 +41,11 @@ def truth_html(shown):
         colour = "" if mark != "✗" else ' style="color:#c00"'
         rows.append(f"<tr{colour}><td>{int(x[0])}</td><td>{int(x[1])}</td><td>{s:+.2f}</td>"
                     f"<td>{int(t)}</td><td>{p}</td><td>{mark}</td></tr>")
-    head = ("<tr><th>x1</th><th>x2</th><th>w·x + b</th><th>" + _("target") + "</th><th>" + _("predicted")
-            + "</th><th></th></tr>")
+    head = "<tr><th>x1</th><th>x2</th><th>w·x + b</th><th>target</th><th>predicted</th><th></th></tr>"
     if shown["predicted"] is None:
         summary = html.escape(shown["message"])  # the text of a student's exception may hold < or &
     else:
-        summary = _("{gate}: {right} of {total} right").format(
-            gate=shown["gate"], right=shown["right"], total=len(shown["target"]))
+        summary = f"{shown['gate']}: {shown['right']} of {len(shown['target'])} right"
     return f"<table>{head}{''.join(rows)}</table><p><b>{summary}</b></p>"
 
 
@@ -88,12 +84,11 @@ class PerceptronExplorer(Explorer):
         try:
             predicted = np.asarray(self.predict(X.copy(), w.copy(), b))  # copies: predict may change its arguments
         except NotImplementedError:
-            return {**shown, "message": _("Write perceptron_predict above and run its cell, then this one again.")}
+            return {**shown, "message": "Write perceptron_predict above and run its cell, then this one again."}
         except Exception as err:  # a student's bug should show in the widget, not kill it
-            return {**shown, "message": _("predict raised {kind}: {error}").format(kind=type(err).__name__, error=err)}
+            return {**shown, "message": f"predict raised {type(err).__name__}: {err}"}
         if predicted.shape != target.shape:
-            return {**shown, "message": _("predict returned shape {shape}; expected {expected}.").format(
-                shape=predicted.shape, expected=target.shape)}
+            return {**shown, "message": f"predict returned shape {predicted.shape}; expected {target.shape}."}
         return {**shown, "predicted": predicted, "right": int(np.sum(predicted == target))}
 
     def still_key(self):
@@ -122,7 +117,7 @@ class PerceptronExplorer(Explorer):
         wrong = np.zeros(len(X), bool) if shown["predicted"] is None else shown["predicted"] != target
         self._rings.set_offsets(X[wrong] if wrong.any() else np.zeros((0, 2)))
         self._title.set_text(f"{shown['gate']}: {w[0]:.1f}·x1 + {w[1]:.1f}·x2 + {b:.1f} = 0"
-                             + ("" if ends is not None else _("  (w = 0: no line)")))
+                             + ("" if ends is not None else "  (w = 0: no line)"))
         self.truth.value = truth_html(shown)
 
 

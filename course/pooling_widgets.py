@@ -8,10 +8,8 @@ import numpy as np
 
 from .explorer import Explorer, grading
 from .glyphs import quick_text
-from .i18n import messages
 
 SIZE = 6
-_ = messages("explorers")
 
 
 class PoolingExplorer(Explorer):
@@ -32,10 +30,9 @@ class PoolingExplorer(Explorer):
         def slider(name, value, low=1, high=4):
             return widgets.IntSlider(value=value, min=low, max=high, description=name, continuous_update=True)
 
-        controls = {"mode": widgets.ToggleButtons(options=["average", "max"], description=_("pooling")),
-                    "pool_height": slider(_("pool height"), 2), "pool_width": slider(_("pool width"), 2),
-                    "stride": slider(_("stride"), 1), "row": slider(_("out row"), 0, 0, 4),
-                    "col": slider(_("out col"), 0, 0, 4)}
+        controls = {"mode": widgets.ToggleButtons(options=["average", "max"], description="pooling"),
+                    "pool_height": slider("pool height", 2), "pool_width": slider("pool width", 2),
+                    "stride": slider("stride", 1), "row": slider("out row", 0, 0, 4), "col": slider("out col", 0, 0, 4)}
         columns = list(controls.values())
         super().__init__(controls, (8, 3.8), 2, widgets.HBox([widgets.VBox(columns[:4]), widgets.VBox(columns[4:])]))
 
@@ -58,8 +55,7 @@ class PoolingExplorer(Explorer):
             dout[0, 0, i, j] = 1.0
             shown.update(out=float(out[0, 0, i, j]), dx=np.asarray(backward(dout, cache))[0, 0])
         except NotImplementedError:
-            shown["message"] = _("write {forward} and {backward} to see the gradient").format(
-                forward=forward.__name__, backward=backward.__name__)
+            shown["message"] = f"write {forward.__name__} and {backward.__name__} to see the gradient"
         return shown
 
     def still_key(self):
@@ -85,12 +81,12 @@ class PoolingExplorer(Explorer):
         self.move(*right.spines.values())  # the frame over the picture, as the still part lies under it
         self._dx_numbers = {(r, c): self.move(quick_text(right, c, r, "", ha="center", va="center", fontsize=9))
                             for r in range(SIZE) for c in range(SIZE)}
-        right.set_title(_("dx for a unit gradient at that output"))
+        right.set_title("dx for a unit gradient at that output")
 
     def refresh(self):
         r0, c0, h, w = self.shown["window"]
         self._window.set_bounds(c0 - 0.5, r0 - 0.5, w, h)
-        self.axes[0].title.set_text(_("input: the window the output reads")
+        self.axes[0].title.set_text("input: the window the output reads"
                                     + (f"\nout = {self.shown['out']:g}" if "out" in self.shown else ""))
         if "dx" in self.shown:
             dx = self.shown["dx"]

@@ -9,7 +9,6 @@ import numpy as np
 
 from course.explorer import Explorer, grading
 from course.graph import _fmt, draw_graph_numbers
-from course.i18n import messages
 from course.plots import plot_decision_regions
 
 # f = sigma(w0 x0 + w1 x1 + w2) as primitive gates, the way CS231n's notes draw it.
@@ -21,7 +20,6 @@ NEURON_GRAPH = {
     "n": ("*-1", ["s"]), "e": ("exp", ["n"]), "d": ("+1", ["e"]), "f": ("1/x", ["d"]),
 }
 NEURON_START = {"w0": 2.0, "w1": -3.0, "w2": -3.0, "x0": -1.0, "x1": -2.0}  # the lesson's example
-_ = messages("explorers")
 VANISHING = 0.01  # below this local gradient we call sigma' vanished: 100 such gates shrink a gradient 1e200-fold
 
 
@@ -71,15 +69,13 @@ class NeuronExplorer(Explorer):
             shown.update(values={k: float(v) for k, v in values.items()},
                          grads={k: float(v) for k, v in grads.items()})
         except NotImplementedError:
-            shown["message"] = _("write {name} to see the values and gradients on the graph.").format(
-                name=self.by_gates.__name__)
+            shown["message"] = f"write {self.by_gates.__name__} to see the values and gradients on the graph."
         if self.neuron is not None:
             try:
                 f, dw, dx = self.neuron(w, x)
                 shown.update(f=float(f), dw=np.asarray(dw, dtype=float), dx=np.asarray(dx, dtype=float))
             except NotImplementedError:
-                shown["message"] = _("write {name} to compare the sigmoid gate with the chain of gates.").format(
-                    name=self.neuron.__name__)
+                shown["message"] = f"write {self.neuron.__name__} to compare the sigmoid gate with the chain of gates."
         return shown
 
     KIND = {"value": "values", "grad": "grads"}  # draw_graph_numbers' kinds -> keys of self.shown
@@ -90,9 +86,9 @@ class NeuronExplorer(Explorer):
 
     def draw(self):
         self.axes.clear()  # the margins stay: Picture lays the figure out once, on its first show
-        _graph, self._numbers = draw_graph_numbers(
+        _, self._numbers = draw_graph_numbers(
             NEURON_GRAPH, self.shown.get("values"), self.shown.get("grads"), ax=self.axes,
-            title=_("f = σ(w0·x0 + w1·x1 + w2): values (green) above, gradients (red) below"))
+            title="f = σ(w0·x0 + w1·x1 + w2): values (green) above, gradients (red) below")
         for artists in self._numbers.values():
             self.move(*artists)
 
@@ -102,15 +98,13 @@ class NeuronExplorer(Explorer):
                 artist.set_text(_fmt(self.shown[self.KIND[kind]][node]))
         lines = []
         if "f" in self.shown:
-            lines.append(_("your {name}: f = {f}, dw = {dw}, dx = {dx}").format(
-                name=self.neuron.__name__, f=f"{self.shown['f']:.4f}", dw=_vector(self.shown["dw"]),
-                dx=_vector(self.shown["dx"])))
+            lines.append(f"your {self.neuron.__name__}: f = {self.shown['f']:.4f}, dw = {_vector(self.shown['dw'])}, "
+                         f"dx = {_vector(self.shown['dx'])}")
         if "values" in self.shown:
             g = self.shown["grads"]
-            lines.append(_("the gates: f = {f}, dw = {dw}, dx = {dx}").format(
-                f=f"{self.shown['values'].get('f', float('nan')):.4f}",
-                dw=_vector([g.get(n, np.nan) for n in ("w0", "w1", "w2")]),
-                dx=_vector([g.get(n, np.nan) for n in ("x0", "x1")])))
+            lines.append(f"the gates: f = {self.shown['values'].get('f', float('nan')):.4f}, "
+                         f"dw = {_vector([g.get(n, np.nan) for n in ('w0', 'w1', 'w2')])}, "
+                         f"dx = {_vector([g.get(n, np.nan) for n in ('x0', 'x1')])}")
         if "message" in self.shown:
             lines.append(self.shown["message"])
         self.caption.value = "<br>".join(lines)
@@ -154,8 +148,7 @@ class SigmoidExplorer(Explorer):
         try:
             sigma, slope = self._sigma_and_slope(np.array([x]))
         except NotImplementedError:
-            return {"x": x, "message": _("write {forward} and {backward} to see σ and σ'.").format(
-                forward=self.forward.__name__, backward=self.backward.__name__)}
+            return {"x": x, "message": f"write {self.forward.__name__} and {self.backward.__name__} to see σ and σ'."}
         return {"x": x, "sigma": float(sigma[0]), "dsigma": float(slope[0]), "vanishing": bool(slope[0] < VANISHING)}
 
     def still_key(self):
@@ -175,7 +168,7 @@ class SigmoidExplorer(Explorer):
         ax.plot(self.grid, slope, color="tab:red", label="σ'(x) = σ(x)(1 - σ(x))")
         flat = slope < VANISHING
         ax.fill_between(self.grid, 0, 1, where=flat, color="grey", alpha=0.15,
-                        label=_("σ' < {limit}: the gradient vanishes").format(limit=f"{VANISHING:g}"))
+                        label=f"σ' < {VANISHING:g}: the gradient vanishes")
         ax.set(ylim=(-0.05, 1.05), xlabel="x")
         ax.legend(loc="center left", fontsize=8)
         self._marks = [self.move(*ax.plot([], [], "k:", lw=1)), self.move(*ax.plot([], [], "o", color="tab:green")),
@@ -189,8 +182,8 @@ class SigmoidExplorer(Explorer):
         stem.set_data([x, x], [dsigma, sigma])
         dot.set_data([x], [sigma])
         slope_dot.set_data([x], [dsigma])
-        title.set_text(_("σ({x}) = {sigma}, σ'({x}) = {dsigma}: a gradient through this gate is multiplied by {factor}")
-                       .format(x=f"{x:.1f}", sigma=f"{sigma:.4g}", dsigma=f"{dsigma:.4g}", factor=f"{dsigma:.3g}"))
+        title.set_text(f"σ({x:.1f}) = {sigma:.4g}, σ'({x:.1f}) = {dsigma:.4g}: "
+                       f"a gradient through this gate is multiplied by {dsigma:.3g}")
 
 
 def sigmoid_explorer(sigmoid_forward, sigmoid_backward, span=10.0):
@@ -201,17 +194,16 @@ def sigmoid_explorer(sigmoid_forward, sigmoid_backward, span=10.0):
     return SigmoidExplorer(sigmoid_forward, sigmoid_backward, span)
 
 
-def plot_xor_training(losses, predict, X, y, title=None):
+def plot_xor_training(losses, predict, X, y, title="a two-layer sigmoid network on XOR"):
     """Plot the loss curve and the decision regions of predict (Z (M, 2) -> labels (M,)) with the points.
 
     losses: sequence of floats, one per epoch; X (N, 2), y (N,) of 0/1. Returns the figure.
     """
     _callables(predict)
-    title = _("a two-layer sigmoid network on XOR") if title is None else title
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.8))
     left.plot(np.arange(len(losses)), losses, color="tab:blue")
-    left.set(xlabel=_("epoch"), ylabel=_("loss"), yscale="log", title=_("training loss"))
-    plot_decision_regions(predict, X, y, ax=right, title=_("decision regions"))
+    left.set(xlabel="epoch", ylabel="loss", yscale="log", title="training loss")
+    plot_decision_regions(predict, X, y, ax=right, title="decision regions")
     fig.suptitle(title)
     fig.tight_layout()
     return fig

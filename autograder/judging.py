@@ -9,8 +9,6 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from course.i18n import speaking
-
 from . import plaindata
 from .notebooks import function_of, grade_id, notebook_path, points, read_notebook, solution_code
 from .probes import compare, expected, expected_forward, judge, mismatch, plain, probes
@@ -195,12 +193,7 @@ def _problem(probe, want, got):
 
 
 def judge_run(kit, nb, run):
-    """Scores per test cell, messages, notes and integrity flags for one Run of nb, in the notebook's language."""
-    with speaking(str(nb.metadata.get("course_language", "en"))):
-        return _judge_run(kit, nb, run)
-
-
-def _judge_run(kit, nb, run):
+    """Scores per test cell, messages, notes and integrity flags for one Run of nb."""
     record, values = run.record, run.values
     outcome = Outcome(notes=list(run.problems), seconds=run.seconds, times=dict(run.times))
     code = [c for c in nb.cells if c.cell_type == "code"]

@@ -93,8 +93,7 @@ def _fill(box, kit, nb, submission_dir, limits, bwrap, mpl_cache):
            "cell_timeout": limits.cell_seconds, "cells_timeout": limits.cells_seconds,
            "function_timeout": limits.function_seconds, "extra_seconds": kit.extra_seconds,
            "memory_bytes": limits.memory_bytes,
-           "function_memory_bytes": limits.function_memory_bytes,
-           "language": str(nb.metadata.get("course_language", "en"))}  # the course's messages speak the edition's
+           "function_memory_bytes": limits.function_memory_bytes}
     (dirs["job"] / "job.json").write_text(json.dumps(job))
     names = dict(job_dir=dirs["job"], out_dir=dirs["out"], work_dir=dirs["work"], home_dir=dirs["home"],
                  tmp_dir=dirs["tmp"], state_dir=dirs["state"], workdir_name=kit.aid)

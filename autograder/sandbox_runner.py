@@ -105,7 +105,7 @@ def _one_pass(job, run, cells_end):
     os.close(down[0]), os.close(up[1])
     replies, current, times, began = _Lines(up[0]), None, run["times"], time.monotonic()
     try:
-        _send(down[1], {"functions": job["functions"], "language": job.get("language", "en")})
+        _send(down[1], {"functions": job["functions"]})
         for i, cell in enumerate(cells):
             if i in run["skipped"]:
                 continue
@@ -264,9 +264,7 @@ def run_cells(read_fd, write_fd, memory, probes_stem):
     # The probes are inputs, no answers; loading them before any student code keeps the file
     # reads of the grader apart from the submission's.
     probes = plaindata.load(probes_stem, PROBE_FUNCTIONS)
-    first = channel.get()
-    graded = first["functions"]
-    os.environ["COURSE_LANGUAGE"] = first["language"]  # course.i18n reads it: a Korean notebook's messages in Korean
+    graded = channel.get()["functions"]
     from IPython.core.interactiveshell import InteractiveShell
     from IPython.utils.capture import capture_output
     from traitlets.config import Config

@@ -3,7 +3,6 @@
     python -m autograder.translations extract [--assignment A]   # update translations/ko/A.po from release/A
     python -m autograder.translations build [--assignment A]     # write release_ko/A/A.ipynb from the two
     python -m autograder.translations check                      # fail on stale entries or stale notebooks
-    python -m autograder.translations messages                   # update the course package's catalogues
 
 One entry per translatable cell, the way Sphinx's gettext builder keeps one per paragraph: `msgctxt` is the
 cell id, `msgid` the English text of the cell, `msgstr` its Korean text, and an automatic comment holds a hash
@@ -29,7 +28,6 @@ import nbformat
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
 
-from . import message_catalogues
 from .notebooks import REPO, copy_notebook, existing_assignments, notebook_path, read_notebook
 
 LANGUAGE = "ko"
@@ -307,17 +305,12 @@ def translatable_code_change(english, korean):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m autograder.translations", description=__doc__.split("\n")[0])
-    parser.add_argument("command", choices=["extract", "build", "check", "messages"])
+    parser.add_argument("command", choices=["extract", "build", "check"])
     parser.add_argument("--assignment", action="append", help="an assignment id (repeat); default: every one "
                         "with a catalogue (extract: give it to start a new catalogue)")
     parser.add_argument("--root", type=Path, default=REPO, help="the course root (default: this repository)")
     args = parser.parse_args(argv)
     assignments = args.assignment or catalogued(args.root)
-    if args.command == "messages":
-        for domain, paths in message_catalogues.domains(args.root).items():
-            new, dropped = message_catalogues.update(domain, paths, args.root)
-            print(f"{domain}.po: {len(new)} new, {len(dropped)} dropped")
-        return 0
     if args.command == "extract":
         for aid in assignments:
             changes = extract(aid, args.root)
@@ -328,7 +321,7 @@ def main(argv=None):
         for aid in assignments:
             print(build(aid, args.root).relative_to(args.root))
     else:
-        found = [p for aid in assignments for p in problems(aid, args.root)] + message_catalogues.problems(args.root)
+        found = [p for aid in assignments for p in problems(aid, args.root)]
         for aid in assignments:
             done, total = progress(aid, args.root)
             print(f"{aid}: {done}/{total} cells translated")

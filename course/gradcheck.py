@@ -24,9 +24,6 @@ from pathlib import Path
 
 import numpy as np
 
-from .i18n import messages
-
-_ = messages("checks")
 TINY = 1e-12
 _ERRSTATE, _SETERR = np.errstate, np.seterr  # as NumPy made them, taken before any notebook code runs
 
@@ -66,9 +63,8 @@ def _raised(err):
     code, line = own[-1]
     text = linecache.getline(code.co_filename, line).strip()
     inner = code.co_name if code.co_name != named[0] and not code.co_name.startswith("<") else ""
-    place = ", ".join(part for part in (inner and _("in {function}").format(function=inner),
-                                        text and _("at `{line}`").format(line=text)) if part)
-    return _("{function} raised {error}").format(function=named[0], error=what) + (f" ({place})" if place else "")
+    place = ", ".join(part for part in (inner and f"in {inner}", text and f"at `{text}`") if part)
+    return f"{named[0]} raised {what}" + (f" ({place})" if place else "")
 
 
 def _tracebacks(tb):
@@ -86,14 +82,12 @@ def uses(names):
     try:
         yield
     except NotImplementedError:
-        said = (_("this test relies on your {names}, which are not written yet: write {names} first.")
-                if " and " in names else
-                _("this test relies on your {names}, which is not written yet: write {names} first."))
-        raise GradientError(said.format(names=names)) from None
+        raise GradientError(f"this test relies on your {names}, which {'are' if ' and ' in names else 'is'} not "
+                            f"written yet: write {names} first.") from None
     except Exception as err:
         why = err if isinstance(err, AssertionError) else _raised(err)
-        raise GradientError(_("this test relies on your {names}, and a check of {names} fails ({why}); fix {names} "
-                              "first.").format(names=names, why=why)) from None
+        raise GradientError(f"this test relies on your {names}, and a check of {names} fails "
+                            f"({why}); fix {names} first.") from None
 
 
 @contextmanager
@@ -147,7 +141,7 @@ def _fraction(c):
 def _entries(mask, limit=6):
     idx = [tuple(int(i) for i in ix) for ix in np.argwhere(mask)]
     shown = ", ".join(str(ix[0] if len(ix) == 1 else ix) for ix in idx[:limit])
-    return shown + (_(", ... ({count} in all)").format(count=len(idx)) if len(idx) > limit else "")
+    return shown + (f", ... ({len(idx)} in all)" if len(idx) > limit else "")
 
 
 def _zeros_and_ones(a):
@@ -160,49 +154,46 @@ def diagnose(actual, expected, tol=1e-6):
     a, e = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
     if a.shape != e.shape:
         if a.shape == e.shape[::-1]:
-            return _("it has shape {shape}, the transpose of the expected shape {expected}.").format(
-                shape=a.shape, expected=e.shape)
-        return _("it has shape {shape}, but should have shape {expected}.").format(shape=a.shape, expected=e.shape)
+            return f"it has shape {a.shape}, the transpose of the expected shape {e.shape}."
+        return f"it has shape {a.shape}, but should have shape {e.shape}."
     if not np.all(np.isfinite(a)):
-        return _("it contains NaN or inf: look for an overflow or a division by zero.")
+        return "it contains NaN or inf: look for an overflow or a division by zero."
     if labels and _zeros_and_ones(e) and _zeros_and_ones(a) and np.any(a != e):  # no gradient words for labels
         wrong = a != e
         if not a.ndim:
-            return _("the label is wrong.")
-        return _("{wrong} of {size} labels are wrong: {entries}.").format(
-            wrong=int(wrong.sum()), size=a.size, entries=_entries(wrong))
+            return "the label is wrong."
+        return f"{int(wrong.sum())} of {a.size} labels are wrong: {_entries(wrong)}."
     if not np.any(a) and np.any(e):
-        return _("it is zero everywhere, though it should not be.")  # the cause is the hint's to say: 0/1 inputs, say
+        return "it is zero everywhere, though it should not be."  # the cause is the hint's to say: 0/1 inputs, say
     if _close(a, -e, tol):
-        return _("it has the wrong sign.")
+        return "it has the wrong sign."
     c = float(np.sum(a * e) / max(np.sum(e * e), TINY))
     if abs(c - 1) < 1e-6 and _close(a, e, 1e-6):  # a factor of 1 is no factor: the digits differ
-        return _("it is close, but not within the tolerance: look for float32, a value rounded on the way, or a "
-                 "step computed in another order.")
+        return ("it is close, but not within the tolerance: look for float32, a value rounded on the way, or a "
+                "step computed in another order.")
     if a.size > 1 and np.any(e) and _close(a, c * e, tol):  # any two numbers differ by "a factor"
-        return _("it is off by a constant factor of {factor}: look for a missing or an extra factor (1/m, 1/N, 2, "
-                 "a local gradient).").format(factor=_fraction(c))
+        return (f"it is off by a constant factor of {_fraction(c)}: look for a missing or an "
+                f"extra factor (1/m, 1/N, 2, a local gradient).")
     if e.ndim >= 2 and e.shape[-1] == e.shape[-2] > 1:
         if _close(a, np.swapaxes(e, -1, -2), tol):
-            return _("it is transposed.")
+            return "it is transposed."
         if _close(a, e[..., ::-1, ::-1], tol):
-            return _("it is rotated by 180 degrees: is a kernel flipped where it should not be, or not flipped "
-                     "where it should?")
+            return ("it is rotated by 180 degrees: is a kernel flipped where it should not be, "
+                    "or not flipped where it should?")
     if e.ndim >= 1 and e.shape[-1] > 1 and _close(a, e[..., ::-1], tol):
-        return _("it is reversed along its last axis.")
+        return "it is reversed along its last axis."
     scale = max(np.max(np.abs(e)), TINY)
     wrong = np.abs(a - e) > tol * scale
     if a.ndim == 0:
-        return _("it is zero, but should not be.") if a == 0 else _("its value is wrong.")
+        return "it is zero, but should not be." if a == 0 else "its value is wrong."
     zero_here = wrong & (a == 0)
     if np.all(zero_here[wrong]):
-        return _("it is zero in entries where it should not be: {entries}.").format(entries=_entries(zero_here))
+        return f"it is zero in entries where it should not be: {_entries(zero_here)}."
     extra = wrong & (e == 0)
     if np.all(extra[wrong]):
-        return _("it is non-zero in entries where the gradient is zero: {entries} (is gradient sent where it does "
-                 "not flow?).").format(entries=_entries(extra))
-    return _("it is wrong in {wrong} of {size} entries: {entries}.").format(
-        wrong=int(wrong.sum()), size=a.size, entries=_entries(wrong))
+        return (f"it is non-zero in entries where the gradient is zero: {_entries(extra)} "
+                f"(is gradient sent where it does not flow?).")
+    return f"it is wrong in {int(wrong.sum())} of {a.size} entries: {_entries(wrong)}."
 
 
 def assert_close(name, actual, expected, tol, hint=""):
@@ -219,8 +210,8 @@ def assert_close(name, actual, expected, tol, hint=""):
         raise GradientError(f"{name}: {diagnose(a, e)}{' ' + hint if hint else ''}")
     err = rel_error(a, e)
     if err > tol:
-        said = _("relative error {error} exceeds the tolerance {tol}").format(error=f"{err:.1e}", tol=f"{tol:.0e}")
-        raise GradientError(f"{name}: {said}; {diagnose(a, e, tol=max(tol, 1e-6))}{' ' + hint if hint else ''}")
+        raise GradientError(f"{name}: relative error {err:.1e} exceeds the tolerance {tol:.0e}; "
+                            f"{diagnose(a, e, tol=max(tol, 1e-6))}{' ' + hint if hint else ''}")
 
 
 def assert_shape(name, actual, shape, hint=""):
@@ -278,15 +269,13 @@ def check_directional(name, analytic, f, x, tol=1e-6, n_dirs=5, h=1e-5, seed=0, 
         return
     c = float(np.sum(predicted * measured) / max(np.sum(measured ** 2), TINY))
     if not np.any(predicted):
-        why = _("it is zero in every direction tried.")
+        why = "it is zero in every direction tried."
     elif _close(predicted, c * measured, 1e-5):
-        why = (_("it has the wrong sign.") if abs(c + 1) < 1e-3 else
-               _("it is off by a constant factor of {factor}.").format(factor=_fraction(c)))
+        why = "it has the wrong sign." if abs(c + 1) < 1e-3 else f"it is off by a constant factor of {_fraction(c)}."
     else:
-        why = _("its directional derivatives disagree; check a small input entry by entry to see where.")
-    said = _("relative error {error} of {n} directional derivatives exceeds the tolerance {tol}").format(
-        error=f"{err:.1e}", n=n_dirs, tol=f"{tol:.0e}")
-    raise GradientError(f"{name}: {said}; {why}{' ' + hint if hint else ''}")
+        why = "its directional derivatives disagree; check a small input entry by entry to see where."
+    raise GradientError(f"{name}: relative error {err:.1e} of {n_dirs} directional derivatives "
+                        f"exceeds the tolerance {tol:.0e}; {why}{' ' + hint if hint else ''}")
 
 
 def _as_tuple(value):
@@ -312,12 +301,11 @@ def check_backward(forward, backward, inputs, names, params=(), tol=1e-7, direct
         grads = _as_tuple(backward(*douts, cache))
         for v, s, what in [*zip(inputs, saved, names), *zip(douts, douts_saved, ["dout"] * len(douts))]:
             if not np.array_equal(v, s):
-                said = (_("the upstream gradient was changed in place; work on copies.") if what == "dout" else
-                        _("the input was changed in place; work on copies."))
-                raise GradientError(f"{what}: {said}")
+                raise GradientError(f"{what}: the {'upstream gradient' if what == 'dout' else 'input'} "
+                                    f"was changed in place; work on copies.")
         if len(grads) != len(names):
-            raise GradientError(_("backward returned {returned} gradient(s); expected {expected} ({names}).").format(
-                returned=len(grads), expected=len(names), names=", ".join(names)))
+            raise GradientError(f"backward returned {len(grads)} gradient(s); expected {len(names)} "
+                                f"({', '.join(names)}).")
 
         def loss_of(i):
             def loss(v):

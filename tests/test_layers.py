@@ -6,7 +6,6 @@ from autograder.notebooks import REPO
 PACKAGE = REPO / "autograder"
 # Grading's stages, lowest first: a module may import only modules of its own or lower stages.
 STAGES = [{"assignments", "deadlines", "local_servers", "plaindata", "results", "notebooks", "sandbox_runner",
-           "message_catalogues",
            "zygote"},
           {"reference", "probes", "mistakes", "replay", "sandbox", "feedback", "submission", "translations"},
           {"running", "judging"}, {"recording", "cluster"}, {"grader"},
